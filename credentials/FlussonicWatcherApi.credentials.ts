@@ -1,0 +1,66 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class FlussonicWatcherApi implements ICredentialType {
+	name = 'flussonicWatcherApi';
+
+	displayName = 'Flussonic Watcher API';
+
+	icon: Icon = { light: 'file:../nodes/FlussonicWatcher/flussonicWatcher.svg', dark: 'file:../nodes/FlussonicWatcher/flussonicWatcher.dark.svg' };
+
+	documentationUrl = 'https://flussonic.com/doc/watcher/auto-login/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Server URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://watcher.example.com',
+			description: 'Address of the Watcher web UI, e.g. https://watcher.example.com (a trailing /vsaas is fine)',
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The system API key from the Watcher UI: Settings, API key',
+		},
+		// eslint-disable-next-line @n8n/community-nodes/credential-password-field -- a boolean switch, not a secret ("Certs" trips the name heuristic)
+		{
+			displayName: 'Ignore SSL Issues (Insecure)',
+			name: 'allowUnauthorizedCerts',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to connect even if the TLS certificate cannot be verified (on-premises Watchers often use self-signed certificates)',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'X-Vsaas-Api-Key': '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// Not /settings: its answer contains the API key itself.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/vsaas$/i, "")}}',
+			url: '/vsaas/api/v2/cameras',
+			qs: { limit: 1 },
+			skipSslCertificateValidation: '={{$credentials.allowUnauthorizedCerts}}',
+		},
+	};
+}

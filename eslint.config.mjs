@@ -1,0 +1,37 @@
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import jsoncParser from 'jsonc-eslint-parser';
+import tseslint from 'typescript-eslint';
+
+// eslint-plugin-n8n-nodes-base ships eslintrc-style configs; their rule sets are applied here as flat config.
+const nodesBase = (config) => ({ plugins: { 'n8n-nodes-base': n8nNodesBase }, rules: n8nNodesBase.configs[config].rules });
+
+export default [
+	{ ignores: ['dist/**', 'node_modules/**', '.hosts/**', '.run/**', 'bench/results/**'] },
+	{
+		files: ['**/*.ts'],
+		languageOptions: {
+			parser: tseslint.parser,
+			parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
+		},
+	},
+	{ files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'], ...n8nCommunityNodesPlugin.configs.recommended },
+	{ files: ['package.json'], languageOptions: { parser: jsoncParser }, ...nodesBase('community') },
+	{ files: ['credentials/**/*.ts'], ...nodesBase('credentials') },
+	{
+		files: ['credentials/**/*.ts'],
+		rules: {
+			// The rule expects a slug of n8n's own docs; a community credential links the vendor's page (checked by credential-documentation-url).
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+		},
+	},
+	{ files: ['nodes/**/*.ts'], ...nodesBase('nodes') },
+	{
+		files: ['nodes/**/*.ts'],
+		rules: {
+			// Both want the literal 'main'; @n8n/community-nodes/node-connection-type-literal requires NodeConnectionTypes, which wins.
+			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
+			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
+		},
+	},
+];

@@ -1,0 +1,87 @@
+/**
+ * The auto-login page. Watcher accepts an autologin token only as an HTML form POST, so a link a
+ * person can click must lead to a page that posts the token; these functions build that page.
+ * Pure functions: no n8n, no I/O.
+ */
+
+const HTML_ESCAPES: Record<string, string> = {
+	'&': '&amp;',
+	'<': '&lt;',
+	'>': '&gt;',
+	'"': '&quot;',
+	"'": '&#39;',
+	'`': '&#96;',
+};
+
+export function escapeHtml(value: string): string {
+	return value.replace(/[&<>"'`]/g, (char) => HTML_ESCAPES[char]);
+}
+
+/**
+ * The documented shape is `login:unix-time:hex-salt:hex-signature`. The login part is free text
+ * (an e-mail address can hold quotes and angle brackets), so only control characters are refused there.
+ */
+const TOKEN_SHAPE = /^[^\u0000-\u001f\u007f]+:\d{1,12}:[0-9a-f]{1,64}:[0-9a-f]{8,128}$/i;
+const MAX_TOKEN_LENGTH = 2048;
+
+export function tokenProblem(token: unknown): string | undefined {
+	if (typeof token !== 'string' || token.trim() === '') return 'the token is empty';
+	if (token.length > MAX_TOKEN_LENGTH) return 'the token is too long to be an autologin token';
+	if (!TOKEN_SHAPE.test(token)) return 'the token does not look like a Watcher autologin token';
+	return undefined;
+}
+
+function page(title: string, body: string): string {
+	return [
+		'<!DOCTYPE html>',
+		'<html lang="en">',
+		'<head>',
+		'<meta charset="utf-8">',
+		'<meta name="viewport" content="width=device-width, initial-scale=1">',
+		// The token is a credential: keep it out of Referer headers and search indexes.
+		'<meta name="referrer" content="no-referrer">',
+		'<meta name="robots" content="noindex, nofollow">',
+		`<title>${escapeHtml(title)}</title>`,
+		'<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}button{font-size:1rem;padding:.6rem 1.2rem;cursor:pointer}</style>',
+		'</head>',
+		'<body>',
+		body,
+		'</body>',
+		'</html>',
+		'',
+	].join('\n');
+}
+
+/** A page that posts `token` to `autologinUrl` as soon as it loads; the button covers browsers without scripts. */
+export function buildAutologinPage(autologinUrl: string, token: string): string {
+	return page(
+		'Signing in to Flussonic Watcher',
+		[
+			`<form id="autologin" method="POST" action="${escapeHtml(autologinUrl)}">`,
+			`<input type="hidden" name="autologin_token" value="${escapeHtml(token)}">`,
+			'<p>Signing you in to Flussonic Watcher…</p>',
+			'<noscript><p>Press the button to continue.</p></noscript>',
+			'<button type="submit">Continue to Flussonic Watcher</button>',
+			'</form>',
+			'<script>document.getElementById("autologin").submit();</script>',
+		].join('\n'),
+	);
+}
+
+/** Shown instead of the auto-login page when the link's token is missing or malformed; posts nothing. */
+export function buildInvalidLinkPage(): string {
+	return page(
+		'Invalid sign-in link',
+		[
+			'<h1 id="invalid-link">This sign-in link is not valid</h1>',
+			'<p>The link is incomplete or has been altered. Ask for a new link.</p>',
+		].join('\n'),
+	);
+}
+
+/** The link a person clicks: the login page's public URL with the token as the `token` query parameter. */
+export function buildLink(linkBaseUrl: string, token: string): string {
+	const url = new URL(linkBaseUrl);
+	url.searchParams.set('token', token);
+	return url.toString();
+}
