@@ -28,7 +28,9 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, Workflow } from 'n8n-workflow';
 
+import { DurstAnalyticsApi } from '../../credentials/DurstAnalyticsApi.credentials';
 import { FlussonicWatcherApi } from '../../credentials/FlussonicWatcherApi.credentials';
+import { DurstAnalytics } from '../../nodes/DurstAnalytics/DurstAnalytics.node';
 import { FlussonicWatcher } from '../../nodes/FlussonicWatcher/FlussonicWatcher.node';
 
 export const PACKAGE = 'n8n-nodes-watcher-durst';
@@ -37,11 +39,13 @@ export const DURST_TYPE = `${PACKAGE}.durstAnalytics`;
 
 const credentialTypes: Record<string, ICredentialType> = {
 	flussonicWatcherApi: new FlussonicWatcherApi(),
+	durstAnalyticsApi: new DurstAnalyticsApi(),
 };
 
 class PackageNodeTypes implements INodeTypes {
 	private readonly types: Record<string, INodeType> = {
 		[WATCHER_TYPE]: new FlussonicWatcher(),
+		[DURST_TYPE]: new DurstAnalytics(),
 	};
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {

@@ -1,0 +1,29 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { DurstSession } from '../../transport';
+import { optionsField, showFor } from '../common';
+
+const show = showFor('auth', 'login');
+
+export const description: INodeProperties[] = [
+	optionsField(show, [
+		{
+			displayName: 'Force New Login',
+			name: 'forceNewLogin',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to log in even if a cached token is still valid (the new token replaces it)',
+		},
+	]),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, session: DurstSession): Promise<IDataObject> {
+	const forceNewLogin = this.getNodeParameter('options.forceNewLogin', itemIndex, false) === true;
+	const token = await session.cache.get({ forceNewLogin });
+	return {
+		userName: token.userName,
+		xAuthToken: token.token,
+		expiresAt: new Date(token.expiresAt).toISOString(),
+		fromCache: token.fromCache,
+	};
+}
