@@ -3,7 +3,7 @@
  * harness does, so the real request helper, paired items and continueOnFail are exercised. HTTP goes
  * to the simulators; nothing here replaces n8n's request helper.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
@@ -24,6 +24,7 @@ import type {
 	IVersionedNodeType,
 	IWorkflowExecuteAdditionalData,
 	IConnections,
+	INodeListSearchResult,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { ICredentialsHelper, Workflow } from 'n8n-workflow';
@@ -145,6 +146,32 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
+function makeAdditionalData(
+	hooks: ExecutionLifecycleHooks | undefined,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+): IWorkflowExecuteAdditionalData {
+	return {
+		hooks,
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		variables: {},
+		userId: 'user-1',
+		setExecutionStatus: () => undefined,
+		logAiEvent: () => undefined,
+		getRunExecutionData: async () => undefined,
+		executeWorkflow: async () => {
+			throw new Error('sub-workflows are not used by these nodes');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
 export interface NodeSpec {
 	name?: string;
 	type: string;
@@ -162,6 +189,8 @@ export interface RunOptions {
 	staticData?: IDataObject;
 	mode?: WorkflowExecuteMode;
 	workflowId?: string;
+	/** The workflow's timezone (n8n's default is America/New_York). */
+	timezone?: string;
 }
 
 export interface RunResult {
@@ -201,7 +230,7 @@ export async function runNodes(options: RunOptions): Promise<RunResult> {
 		nodeTypes,
 		active: false,
 		staticData: options.staticData ? structuredClone(options.staticData) : undefined,
-		settings: { executionOrder: 'v1' },
+		settings: { executionOrder: 'v1', timezone: options.timezone },
 	});
 
 	const hooks = new ExecutionLifecycleHooks('trigger', 'exec-1', {
@@ -219,26 +248,7 @@ export async function runNodes(options: RunOptions): Promise<RunResult> {
 	const finished = new Promise<IRun>((resolve) => (resolveFinished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveFinished(run));
 
-	const additionalData = {
-		hooks,
-		credentialsHelper: new TestCredentialsHelper(options.credentials),
-		currentNodeParameters: undefined,
-		executionTimeoutTimestamp: undefined,
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678/',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		variables: {},
-		userId: 'user-1',
-		setExecutionStatus: () => undefined,
-		logAiEvent: () => undefined,
-		getRunExecutionData: async () => undefined,
-		executeWorkflow: async () => {
-			throw new Error('sub-workflows are not used by these nodes');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = makeAdditionalData(hooks, options.credentials);
 
 	const startNode = nodes[0];
 	const runExecutionData: IRunExecutionData = {
@@ -281,4 +291,31 @@ export async function runNodes(options: RunOptions): Promise<RunResult> {
 			return runs[0].data?.main[0] ?? [];
 		},
 	};
+}
+
+/** Runs a node's listSearch method as the editor does, through n8n-core's LoadOptionsContext. */
+export async function listSearch(
+	spec: NodeSpec,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	method: string,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const node: INode = {
+		id: 'node-0',
+		name: 'Node 1',
+		type: spec.type,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: spec.parameters,
+		credentials: {
+			[spec.type === WATCHER_TYPE ? 'flussonicWatcherApi' : 'durstAnalyticsApi']: { id: 'cred-1', name: 'Test credential' },
+		},
+	};
+	const workflow = new Workflow({ id: 'wf-test', nodes: [node], connections: {}, nodeTypes, active: false });
+	const context = new LoadOptionsContext(workflow, node, makeAdditionalData(undefined, credentials), 'parameters');
+	const type = nodeTypes.getByNameAndVersion(spec.type);
+	const search = type.methods?.listSearch?.[method];
+	if (!search) throw new Error(`No listSearch method ${method}`);
+	return await search.call(context, filter, paginationToken);
 }
