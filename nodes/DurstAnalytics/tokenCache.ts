@@ -69,6 +69,8 @@ interface MemoryEntry extends LoginResult {
 const memory = new Map<string, MemoryEntry>();
 const inflight = new Map<string, Promise<MemoryEntry>>();
 const derivedKeys = new Map<string, Buffer>();
+/** One salt per credential and process: entries written by this process share one scrypt run. */
+const processSalts = new Map<string, Buffer>();
 
 function sha256(text: string): string {
 	return createHash('sha256').update(text).digest('hex');
@@ -100,7 +102,13 @@ function keyFor(account: DurstAccount, salt: Buffer): Buffer {
 }
 
 function encrypt(account: DurstAccount, entry: MemoryEntry): StoredEntry {
-	const salt = randomBytes(16);
+	const saltKey = memoryKey(account);
+	let salt = processSalts.get(saltKey);
+	if (!salt) {
+		if (processSalts.size > 100) processSalts.clear();
+		salt = randomBytes(16);
+		processSalts.set(saltKey, salt);
+	}
 	const iv = randomBytes(12);
 	const cipher = createCipheriv('aes-256-gcm', keyFor(account, salt), iv);
 	// The entry id and timestamps are bound as associated data: moving or re-dating an entry breaks it.

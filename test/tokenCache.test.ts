@@ -1,0 +1,83 @@
+import { DurstTokenCache, SAFETY_MARGIN_MS, STATIC_DATA_FIELD, TOKEN_LIFETIME_MS } from '../nodes/DurstAnalytics/tokenCache';
+import type { DurstAccount, LoginResult } from '../nodes/DurstAnalytics/tokenCache';
+
+let counter = 0;
+
+function account(): DurstAccount {
+	counter += 1;
+	return { baseUrl: `http://durst-${counter}.test`, username: 'operator', password: `pw-${counter}` };
+}
+
+function deferredLogin() {
+	let calls = 0;
+	let release: (result: LoginResult) => void = () => undefined;
+	let fail: (error: Error) => void = () => undefined;
+	const login = async () => {
+		calls += 1;
+		return await new Promise<LoginResult>((resolve, reject) => {
+			release = resolve;
+			fail = reject;
+		});
+	};
+	return { login, calls: () => calls, release: (token: string) => release({ token, userName: 'operator' }), fail: (e: Error) => fail(e) };
+}
+
+test('100 concurrent requests for a token cause one login', async () => {
+	const acc = account();
+	const pending = deferredLogin();
+	const caches = Array.from({ length: 100 }, () => new DurstTokenCache({ staticData: {}, account: acc, login: pending.login }));
+	const tokens = Promise.all(caches.map(async (cache) => await cache.get()));
+	await new Promise((resolve) => setImmediate(resolve));
+	pending.release('T1');
+	const results = await tokens;
+	expect(pending.calls()).toBe(1);
+	expect(new Set(results.map((r) => r.token))).toEqual(new Set(['T1']));
+	expect(results.filter((r) => !r.fromCache)).toHaveLength(1);
+});
+
+test('a failed login is not cached: every waiter gets the error, the next call logs in again', async () => {
+	const acc = account();
+	const pending = deferredLogin();
+	const cache = new DurstTokenCache({ staticData: {}, account: acc, login: pending.login });
+	const both = Promise.allSettled([cache.get(), cache.get()]);
+	await new Promise((resolve) => setImmediate(resolve));
+	pending.fail(new Error('refused'));
+	expect((await both).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+	const again = cache.get();
+	await new Promise((resolve) => setImmediate(resolve));
+	pending.release('T2');
+	expect((await again).token).toBe('T2');
+	expect(pending.calls()).toBe(2);
+});
+
+test('refresh of a token that was already replaced returns the replacement without a login', async () => {
+	const acc = account();
+	let n = 0;
+	const cache = new DurstTokenCache({ staticData: {}, account: acc, login: async () => ({ token: `T${++n}`, userName: 'u' }) });
+	const first = await cache.get();
+	const second = await cache.refresh(first.token);
+	const third = await cache.refresh(first.token);
+	expect([first.token, second.token, third.token]).toEqual(['T1', 'T2', 'T2']);
+	expect(n).toBe(2);
+});
+
+test('expiry is 10 days after login less the safety margin, by the injected clock', async () => {
+	const acc = account();
+	let now = 1_000_000;
+	let n = 0;
+	const staticData = {};
+	const make = () => new DurstTokenCache({ staticData, account: acc, now: () => now, login: async () => ({ token: `T${++n}`, userName: 'u' }) });
+	const first = await make().get();
+	expect(first.expiresAt).toBe(1_000_000 + TOKEN_LIFETIME_MS - SAFETY_MARGIN_MS);
+	now = first.expiresAt - 1;
+	expect((await make().get()).token).toBe('T1');
+	now = first.expiresAt;
+	expect((await make().get()).token).toBe('T2');
+	expect(Object.keys(staticData)).toEqual([STATIC_DATA_FIELD]);
+});
+
+test('static data is not touched by a cache that never got a token', () => {
+	const staticData = {};
+	new DurstTokenCache({ staticData, account: account(), login: async () => ({ token: 't', userName: 'u' }) });
+	expect(staticData).toEqual({});
+});
