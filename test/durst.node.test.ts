@@ -62,8 +62,8 @@ async function run(nodes: NodeSpec[], extras: RunExtras = {}): Promise<RunResult
 	});
 }
 
-const logIn = (options: IDataObject = {}) => durst({ resource: 'auth', operation: 'login', options });
-const printers = (options: IDataObject = {}) => durst({ resource: 'printer', operation: 'getAll', returnAll: true, options });
+const logIn = (options: INodeParameters = {}) => durst({ resource: 'auth', operation: 'login', options });
+const printers = (options: INodeParameters = {}) => durst({ resource: 'printer', operation: 'getAll', returnAll: true, options });
 const printer = (id: string) => ({ __rl: true, mode: 'id', value: id });
 
 /** A new n8n process: a fresh module registry, so the process-memory layer is empty. */
@@ -106,7 +106,7 @@ describe('login shapes', () => {
 		expect(expires).toBeLessThanOrEqual(Date.now() + 10 * DAY);
 	});
 
-	test.each<[string, IDataObject, string]>([
+	test.each<[string, { userName: string; xAuthToken?: string; x_auth_token?: string }, string]>([
 		['x_auth_token (v1.6 body) when there is no header', { userName: 'u16', xAuthToken: 'old-field', x_auth_token: 'tok-16' }, 'tok-16'],
 		['xAuthToken (v1.4 body) when there is no header', { userName: 'u14', xAuthToken: 'tok-14' }, 'tok-14'],
 	])('the token from %s', async (_label, body, expected) => {

@@ -48,6 +48,20 @@ export interface N8nHostOptions {
 	startTimeoutMs?: number;
 	/** Grace period between SIGTERM and SIGKILL in `stop()`. Default 15 s. */
 	stopGraceMs?: number;
+	/**
+	 * Do not pass known harmless start-up noise to `log` (deprecation notices, the missing Python
+	 * runner, failed look-ups of n8n's own hosts, ...). It still shows in `recentLog()`. Default true.
+	 */
+	filterNoise?: boolean;
+}
+
+export interface CliOptions {
+	/** Default 180 s; the process group is killed and the promise rejects after it. */
+	timeoutMs?: number;
+	/** Extra environment for this command only. */
+	env?: Record<string, string>;
+	/** Pass the command's output lines to `log`. Default true. */
+	echo?: boolean;
 }
 
 export interface CliResult {
@@ -310,6 +324,19 @@ export function runError(run: unknown): Record<string, unknown> | undefined {
 
 const MAX_KEPT_LINES = 300;
 
+/** Known harmless lines on this offline machine (see `filterNoise`). */
+const NOISE: RegExp[] = [
+	/There are deprecations related to your/,
+	/Failed to start Python task runner/,
+	/\[license SDK\]/,
+	/ENOTFOUND [a-z.]*n8n\.(io|cloud)/,
+	/Error fetching from Strapi API/,
+	/Migrations in progress, please do NOT stop the process/,
+	/Legacy aes-256-cbc encryption key not found/,
+	/n8n Task Broker ready on/,
+	/Registered runner "JS Task Runner"/,
+];
+
 export class N8nHost {
 	readonly version: HostVersion;
 	readonly userFolder: string;
@@ -428,16 +455,25 @@ export class N8nHost {
 			// 2.x always runs task runners (internal mode: a `node` child process for the Code node);
 			// the Python runner is not installed, n8n just notes it as unavailable.
 			env.N8N_RUNNERS_MODE = 'internal';
+			// With the (default) workflow publication service, workflows published from the CLI get
+			// their webhooks registered asynchronously, ~0.5-1 s AFTER n8n says it is ready, so a test
+			// calling a webhook right after start() sees 404. The classic path activates them before
+			// "Editor is now accessible via" is logged.
+			env.N8N_USE_WORKFLOW_PUBLICATION_SERVICE = 'false';
+			// The MCP server registry fetches https://api.n8n.io at start: an error on this offline machine.
+			env.N8N_DISABLED_MODULES = 'mcp-registry';
 		}
 		delete env.DB_SQLITE_POOL_SIZE;
 		Object.assign(env, this.opts.env ?? {}, overrides);
 		return env;
 	}
 
-	private emit(prefix: string, line: string): void {
+	private emit(prefix: string, line: string, forward = true): void {
 		this.recent.push(`${prefix} ${line}`);
 		if (this.recent.length > MAX_KEPT_LINES) this.recent.splice(0, this.recent.length - MAX_KEPT_LINES);
-		this.opts.log?.(`${prefix} ${line}`);
+		if (!forward || this.opts.log === undefined) return;
+		if ((this.opts.filterNoise ?? true) && NOISE.some((re) => re.test(line))) return;
+		this.opts.log(`${prefix} ${line}`);
 	}
 
 	/**
@@ -445,7 +481,7 @@ export class N8nHost {
 	 * on timeout (default 180 s) after killing the process group. Each call gets its own broker port
 	 * (commands such as `execute` start a task broker, which must not clash with a running server).
 	 */
-	async cli(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
+	async cli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
 		await this.init();
 		let broker = await freePort();
 		while (broker === this.port || broker === this.brokerPort) broker = await freePort();
@@ -461,8 +497,9 @@ export class N8nHost {
 			});
 			let stdout = '';
 			let stderr = '';
-			const outLines = lineSplitter((l) => this.emit(prefix, l));
-			const errLines = lineSplitter((l) => this.emit(prefix, l));
+			const echo = opts.echo ?? true;
+			const outLines = lineSplitter((l) => this.emit(prefix, l, echo));
+			const errLines = lineSplitter((l) => this.emit(prefix, l, echo));
 			child.stdout?.setEncoding('utf8').on('data', (c: string) => {
 				stdout += c;
 				outLines.push(c);
@@ -505,7 +542,7 @@ export class N8nHost {
 	}
 
 	/** Like `cli()` but rejects (with the output's tail) unless the exit code is 0. */
-	async cliOk(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
+	async cliOk(args: string[], opts: CliOptions = {}): Promise<CliResult> {
 		const r = await this.cli(args, opts);
 		if (r.code !== 0) {
 			throw new Error(
@@ -548,12 +585,21 @@ export class N8nHost {
 	 * logger). Resolves with the parsed run also when the workflow failed (`code` 1, see `runError`);
 	 * rejects when no run could be found in the output.
 	 */
-	async execute(workflowId: string, opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<ExecuteResult> {
+	async execute(workflowId: string, opts: Omit<CliOptions, 'echo'> = {}): Promise<ExecuteResult> {
+		const started = Date.now();
 		const r = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], {
 			timeoutMs: opts.timeoutMs,
 			env: { N8N_LOG_LEVEL: 'info', ...(opts.env ?? {}) },
+			echo: false, // the run JSON is long; one summary line instead
 		});
 		const data = parseExecuteOutput(r.stdout);
+		const status = isRecord(data) && typeof data.status === 'string' ? data.status : 'no run';
+		const error = runError(data);
+		this.emit(
+			`[n8n ${this.version} execute]`,
+			`workflow ${workflowId}: exit ${r.code}, ${status} in ${Date.now() - started} ms` +
+				(error !== undefined ? ` (${String(error.message)})` : ''),
+		);
 		if (data === undefined) {
 			throw new Error(
 				`n8nHost: \`n8n execute --id=${workflowId}\` (${this.version}) printed no run (exit code ${r.code}):\n` +
@@ -630,11 +676,7 @@ export class N8nHost {
 				return;
 			}
 			if (parsed.message.includes('Editor is now accessible via')) ready = true;
-			if (levelRank(parsed.level) <= levelRank(level)) this.emit(prefix, `${parsed.level}: ${parsed.message}`);
-			else {
-				this.recent.push(`${prefix} ${parsed.level}: ${parsed.message}`);
-				if (this.recent.length > MAX_KEPT_LINES) this.recent.splice(0, this.recent.length - MAX_KEPT_LINES);
-			}
+			this.emit(prefix, `${parsed.level}: ${parsed.message}`, levelRank(parsed.level) <= levelRank(level));
 		};
 		const out = lineSplitter(onLine);
 		const err = lineSplitter(onLine);
