@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { errorOf, expectNoSecrets } from './harness/assertions';
+import { errorOf, expectNoSecrets, n8nLogText } from './harness/assertions';
 import type { NodeSpec, RunOptions, RunResult } from './harness/engine';
 import * as engine from './harness/engine';
 import { DURST_ENDPOINTS, DurstSimulator } from './simulators/durst';
@@ -16,6 +16,7 @@ const PASSWORD = 's3cr3t&pa ss?';
 const DAY = 86_400_000;
 
 let sim: DurstSimulator;
+const allPasswords: string[] = [];
 /** Each test gets its own user, so the process-memory layer of one test cannot serve another. */
 let user: { username: string; password: string };
 let userCounter = 0;
@@ -31,6 +32,7 @@ afterAll(async () => {
 beforeEach(() => {
 	userCounter += 1;
 	user = { username: `${USERNAME}-${userCounter}`, password: `${PASSWORD}-${userCounter}` };
+	allPasswords.push(user.password);
 	sim.setUsers([user, { username: USERNAME, password: PASSWORD }]);
 	sim.resetCounters();
 	sim.clearRequestLog();
@@ -556,5 +558,16 @@ describe('printers and jobs', () => {
 		const result = await run([durst({ resource: 'printer', operation: 'get', printerId: printer('../echo') })]);
 		expect(errorOf(result).message).toMatch(/404/);
 		expect(sim.calls['GET /api/v1/echo'] ?? 0).toBe(0);
+	});
+});
+
+describe('logs', () => {
+	test('n8n logged the failures of this suite, and no secret is in any log line', () => {
+		const text = n8nLogText();
+		expect(text).toMatch(/error|not|refused|rejected/i);
+		for (const secret of [PASSWORD, 'wrong pass&word', ...allPasswords]) {
+			expect(text).not.toContain(secret);
+			expect(text).not.toContain(encodeURIComponent(secret));
+		}
 	});
 });

@@ -9,7 +9,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { FlussonicWatcherApi } from '../credentials/FlussonicWatcherApi.credentials';
-import { errorOf, expectNoSecrets } from './harness/assertions';
+import { errorOf, expectNoSecrets, n8nLogText } from './harness/assertions';
 import type { RunResult } from './harness/engine';
 import { listSearch, nodeTypes, runNodes, WATCHER_TYPE } from './harness/engine';
 import {
@@ -448,5 +448,16 @@ describe('credential', () => {
 		expect(resolved).toBe(expected);
 		expect(request.url).toBe('/vsaas/api/v2/cameras');
 		expect(request.qs).toEqual({ limit: 1 });
+	});
+});
+
+describe('logs', () => {
+	test('n8n logged the failures of this suite, and no secret is in any log line', () => {
+		const text = n8nLogText();
+		expect(text).toMatch(/error|not|refused|rejected/i);
+		for (const secret of [API_KEY, 'wrong-key-123']) {
+			expect(text).not.toContain(secret);
+			expect(text).not.toContain(encodeURIComponent(secret));
+		}
 	});
 });

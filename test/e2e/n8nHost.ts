@@ -65,16 +65,16 @@ export interface CliOptions {
 }
 
 export interface CliResult {
+	/** Exit code; 128 + signal number when the process was killed by a signal. */
 	code: number;
+	/** The signal that ended the process, if any. */
+	signal: NodeJS.Signals | null;
 	stdout: string;
 	stderr: string;
 }
 
-export interface ExecuteResult {
-	/** Exit code of `n8n execute` (0 = success; 1 = the workflow failed or the command failed). */
-	code: number;
-	stdout: string;
-	stderr: string;
+export interface ExecuteResult extends CliResult {
+	// code: 0 = success; 1 = the workflow failed (data.status 'error') or the command failed.
 	/** The run object n8n printed (`{ data: { resultData: { runData, error?, lastNodeExecuted } }, status, mode, ... }`). */
 	data: unknown;
 }
@@ -536,7 +536,7 @@ export class N8nHost {
 					);
 					return;
 				}
-				resolve({ code: code ?? (signal !== null ? 128 : 1), stdout, stderr });
+				resolve({ code: code ?? 128 + (signal !== null ? (os.constants.signals[signal] ?? 0) : 1), signal, stdout, stderr });
 			});
 		});
 	}
@@ -569,6 +569,16 @@ export class N8nHost {
 	 * node as `credentials: { <type>: { id, name } }`.
 	 */
 	async importCredentials(creds: object[]): Promise<void> {
+		creds.forEach((c, i) => {
+			const r: Record<string, unknown> = isRecord(c) ? c : {};
+			// Without an id both versions fail with "NOT NULL constraint failed: credentials_entity.id".
+			for (const key of ['id', 'name', 'type'] as const) {
+				if (typeof r[key] !== 'string' || r[key] === '') {
+					throw new Error(`n8nHost.importCredentials: credential #${i} needs a non-empty string \`${key}\``);
+				}
+			}
+			if (r.data === undefined) throw new Error(`n8nHost.importCredentials: credential #${i} needs \`data\``);
+		});
 		await this.withTempJson(creds, (file) => this.cliOk(['import:credentials', `--input=${file}`]));
 	}
 
@@ -577,6 +587,17 @@ export class N8nHost {
 	 * always imported inactive (use `activate()` before `start()`).
 	 */
 	async importWorkflow(wf: object | object[]): Promise<void> {
+		const list = Array.isArray(wf) ? wf : [wf];
+		list.forEach((w: unknown, i) => {
+			const r: Record<string, unknown> = isRecord(w) ? w : {};
+			const label = `n8nHost.importWorkflow: workflow #${i}${typeof r.name === 'string' ? ` "${r.name}"` : ''}`;
+			// 2.40 fails without an id ("NOT NULL constraint failed: workflow_entity.id"); 1.123 makes one up.
+			if (typeof r.id !== 'string' || r.id === '') throw new Error(`${label} needs a non-empty string \`id\``);
+			if (typeof r.name !== 'string') throw new Error(`${label} needs a \`name\``);
+			if (!Array.isArray(r.nodes)) throw new Error(`${label} needs a \`nodes\` array`);
+			// Both versions reject a workflow without `connections` ("File does not seem to contain valid workflows").
+			if (!isRecord(r.connections)) throw new Error(`${label} needs a \`connections\` object (may be {})`);
+		});
 		await this.withTempJson(wf, (file) => this.cliOk(['import:workflow', `--input=${file}`]));
 	}
 
@@ -597,7 +618,7 @@ export class N8nHost {
 		const error = runError(data);
 		this.emit(
 			`[n8n ${this.version} execute]`,
-			`workflow ${workflowId}: exit ${r.code}, ${status} in ${Date.now() - started} ms` +
+			`workflow ${workflowId}: exit ${r.code}${r.signal !== null ? ` (${r.signal})` : ''}, ${status} in ${Date.now() - started} ms` +
 				(error !== undefined ? ` (${String(error.message)})` : ''),
 		);
 		if (data === undefined) {
@@ -635,9 +656,21 @@ export class N8nHost {
 	 * Marks a workflow active (1.x `update:workflow --active=true`, 2.x `publish:workflow`). Takes
 	 * effect at the next `start()`: call it while the server is stopped.
 	 */
-	async activate(id: string): Promise<void> {
-		if (this.version.startsWith('1.')) await this.cliOk(['update:workflow', `--id=${id}`, '--active=true']);
-		else await this.cliOk(['publish:workflow', `--id=${id}`]);
+	async activate(id: string, opts: { verify?: boolean } = {}): Promise<void> {
+		if (this.version.startsWith('1.')) {
+			await this.cliOk(['update:workflow', `--id=${id}`, '--active=true']);
+			// 1.123's update:workflow exits 0 even for an unknown id: check (one more CLI run, ~3 s).
+			if (opts.verify ?? true) {
+				const exported: unknown = JSON.parse(await this.exportWorkflow(id));
+				const first: unknown = Array.isArray(exported) ? exported[0] : undefined;
+				if (!isRecord(first) || first.active !== true) {
+					throw new Error(`n8nHost: workflow ${id} is not active after update:workflow on n8n ${this.version}`);
+				}
+			}
+		} else {
+			// 2.40's publish:workflow fails (exit 1) for an unknown id.
+			await this.cliOk(['publish:workflow', `--id=${id}`]);
+		}
 	}
 
 	/** Marks a workflow inactive (1.x `update:workflow --active=false`, 2.x `unpublish:workflow`). */
@@ -734,7 +767,14 @@ export class N8nHost {
 		if (pid !== undefined && child.exitCode === null && child.signalCode === null) {
 			killGroup(pid, 'SIGTERM');
 			const grace = this.opts.stopGraceMs ?? 15_000;
-			const timedOut = await Promise.race([exit.then(() => false), delay(grace).then(() => true)]);
+			let timer: NodeJS.Timeout | undefined;
+			const timedOut = await Promise.race([
+				exit.then(() => false),
+				new Promise<boolean>((resolve) => {
+					timer = setTimeout(() => resolve(true), grace);
+				}),
+			]);
+			clearTimeout(timer); // a pending timer would keep jest from exiting
 			if (timedOut) killGroup(pid, 'SIGKILL');
 		}
 		await exit;
@@ -793,7 +833,15 @@ export class N8nHost {
 		}
 		return new Promise<HttpResult>((resolve, reject) => {
 			const req = http.request(
-				{ host: '127.0.0.1', port: this.port, method, path: urlPath, headers, timeout: opts.timeoutMs ?? 30_000 },
+				{
+					host: '127.0.0.1',
+					port: this.port,
+					method,
+					path: urlPath,
+					headers,
+					timeout: opts.timeoutMs ?? 30_000,
+					agent: false, // no keep-alive sockets left open after the test
+				},
 				(res) => {
 					const chunks: Buffer[] = [];
 					res.on('data', (c: Buffer) => chunks.push(c));

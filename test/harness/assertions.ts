@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+
 import type { RunResult } from './engine';
 
 /** Everything of an error a user, a log or an execution record could see. */
@@ -30,4 +32,11 @@ export function errorOf(result: RunResult): { message: string; description: stri
 	const error = result.error as (Error & { description?: string | null }) | undefined;
 	if (!error) throw new Error('expected the run to fail, but it succeeded');
 	return { message: error.message, description: String(error.description ?? '') };
+}
+
+/** What n8n's logger wrote during this test file (see setupLogs.ts). */
+export function n8nLogText(): string {
+	const file = process.env.N8N_LOG_FILE_LOCATION;
+	if (!file || !existsSync(file)) return '';
+	return readFileSync(file, 'utf8');
 }
