@@ -4,10 +4,21 @@
  * simulator and n8n addresses are those of this run.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
-export const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
+/** Found by walking up, so this works from test/e2e (ts-jest) and from compiled tools in .run/tools. */
+function findExamplesDir(): string {
+	let dir = __dirname;
+	while (!existsSync(path.join(dir, 'examples', 'credentials.json'))) {
+		const parent = path.dirname(dir);
+		if (parent === dir) throw new Error(`no examples/ folder above ${__dirname}`);
+		dir = parent;
+	}
+	return path.join(dir, 'examples');
+}
+
+export const EXAMPLES_DIR = findExamplesDir();
 export const PACKAGE_NAME = 'n8n-nodes-watcher-durst';
 
 export const EXAMPLE_IDS = {
