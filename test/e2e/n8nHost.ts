@@ -40,6 +40,12 @@ export interface N8nHostOptions {
 	encryptionKey?: string;
 	/** Extra / overriding environment for every n8n process (applied last). */
 	env?: Record<string, string>;
+	/**
+	 * N8N_EXPRESSION_ENGINE. 1.x: only 'legacy' works here (isolated-vm has no binary for Node 20; n8n
+	 * hangs at start otherwise). 2.x default: 'vm' (n8n's own default, isolated-vm's prebuilt binary
+	 * for Node 24 loads).
+	 */
+	expressionEngine?: 'vm' | 'legacy';
 	/** N8N_LOG_LEVEL of the server and of CLI commands (execute always runs at info). Default warn. */
 	logLevel?: N8nLogLevel;
 	/** Receives n8n's output lines (server and CLI), prefixed with the host and command. */
@@ -75,6 +81,12 @@ export interface CliResult {
 
 export interface ExecuteResult extends CliResult {
 	// code: 0 = success; 1 = the workflow failed (data.status 'error') or the command failed.
+	/**
+	 * n8n 2.40 with the 'vm' expression engine sometimes dies with SIGSEGV while exiting, after the
+	 * run was complete, printed and saved (seen with short workflows: isolated-vm's teardown). Then
+	 * this is true, `signal` is 'SIGSEGV' and `code` is derived from the run's status (0 or 1).
+	 */
+	crashedAtExit: boolean;
 	/** The run object n8n printed (`{ data: { resultData: { runData, error?, lastNodeExecuted } }, status, mode, ... }`). */
 	data: unknown;
 }
@@ -446,9 +458,9 @@ export class N8nHost {
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 			N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
 		} satisfies Record<string, string>);
+		// 1.x: isolated-vm (the "vm" engine) has no binary for Node 20: without 'legacy' n8n 1.123 hangs at start.
+		env.N8N_EXPRESSION_ENGINE = this.opts.expressionEngine ?? (is1 ? 'legacy' : 'vm');
 		if (is1) {
-			// isolated-vm (the "vm" engine) has no binary for Node 20: without this n8n 1.123 hangs at start.
-			env.N8N_EXPRESSION_ENGINE = 'legacy';
 			// Task runners are opt-in in 1.x; without them the Code node runs in-process (no broker, faster).
 			env.N8N_RUNNERS_ENABLED = 'false';
 		} else {
@@ -616,10 +628,13 @@ export class N8nHost {
 		const data = parseExecuteOutput(r.stdout);
 		const status = isRecord(data) && typeof data.status === 'string' ? data.status : 'no run';
 		const error = runError(data);
+		const crashedAtExit = r.signal === 'SIGSEGV' && (status === 'success' || status === 'error');
+		const code = crashedAtExit ? (status === 'success' ? 0 : 1) : r.code;
 		this.emit(
 			`[n8n ${this.version} execute]`,
 			`workflow ${workflowId}: exit ${r.code}${r.signal !== null ? ` (${r.signal})` : ''}, ${status} in ${Date.now() - started} ms` +
-				(error !== undefined ? ` (${String(error.message)})` : ''),
+				(error !== undefined ? ` (${String(error.message)})` : '') +
+				(crashedAtExit ? ` [n8n crashed while exiting after the run completed; treated as exit ${code}]` : ''),
 		);
 		if (data === undefined) {
 			throw new Error(
@@ -627,7 +642,7 @@ export class N8nHost {
 					tail(r.stdout + r.stderr, 30),
 			);
 		}
-		return { ...r, data };
+		return { ...r, code, crashedAtExit, data };
 	}
 
 	/** Raw text of `n8n export:workflow --id=<id>` (a JSON array with the one workflow, staticData included). */

@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Installs the real n8n hosts used by the e2e tests, the demo and the benchmark into the
+# git-ignored folder <repo>/.hosts/ (see /work/shared/N8N-HOSTS.md for why each step is needed):
+#
+#   .hosts/n8n-1.123.81/  n8n 1.123.81 for the machine's Node 20 (xlsx overridden to a registry copy,
+#                         --ignore-scripts, sqlite3 built from source)
+#   .hosts/node24/        Node 24 from the npm package `node` (its install script must run)
+#   .hosts/n8n-2.40.7/    n8n 2.40.7 (runs on .hosts/node24; sqlite3 built from source with Node 20,
+#                         it is an N-API module so the binary loads in Node 24 too)
+#
+# Usage: scripts/install-hosts.sh [1|2|all] ...   (no argument = all: both hosts)
+#        N8N_HOSTS_DIR=/elsewhere scripts/install-hosts.sh   installs there instead of <repo>/.hosts
+#          1  -> n8n 1.123.81
+#          2  -> node24 + n8n 2.40.7
+#
+# Each host folder gets a marker file `.installed` only after a fully successful install and smoke
+# test; it records a hash of the committed package.json (and lockfile, if any) under
+# scripts/hosts/<name>/, so a changed manifest triggers a clean re-install and an unchanged one is a
+# no-op. The package manifests are committed under scripts/hosts/ together with the package-lock.json
+# of a verified install; `npm install` then installs exactly the locked versions. (`npm ci` cannot be
+# used: n8n's lockfiles cannot list some optional platform packages, e.g.
+# @msgpackr-extract/msgpackr-extract-darwin-arm64@3.0.7, which this machine's registry does not
+# serve, and `npm ci` rejects such a lockfile as "out of sync".)
+set -Eeuo pipefail # -E: the ERR trap below also fires inside functions and subshells
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
+MANIFESTS="${SCRIPT_DIR}/hosts"
+HOSTS_DIR="${N8N_HOSTS_DIR:-${REPO_ROOT}/.hosts}" # N8N_HOSTS_DIR: same override as test/e2e/n8nHost.ts
+
+N8N1=n8n-1.123.81
+N8N2=n8n-2.40.7
+NODE24=node24
+
+ts() { date '+%H:%M:%S'; }
+log() { printf '[%s] install-hosts: %s\n' "$(ts)" "$*"; }
+die() { printf '[%s] install-hosts: ERROR: %s\n' "$(ts)" "$*" >&2; exit 1; }
+
+CURRENT_STEP="(starting)"
+on_error() {
+  local code=$?
+  # with -E the trap also runs in subshells: report once, from the main shell
+  if [[ ${BASH_SUBSHELL} -gt 0 ]]; then exit "${code}"; fi
+  printf '[%s] install-hosts: ERROR: failed during: %s (exit code %s). The host folder was left without its .installed marker; re-run the script to retry from scratch.\n' \
+    "$(ts)" "${CURRENT_STEP}" "${code}" >&2
+  exit "${code}"
+}
+trap on_error ERR
+
+step() { CURRENT_STEP="$*"; log "$*"; }
+
+usage() {
+  cat <<EOF
+Usage: $(basename "$0") [1|2|all] ...
+  1    install n8n 1.123.81 (Node 20)           -> .hosts/${N8N1}
+  2    install Node 24 + n8n 2.40.7             -> .hosts/${NODE24}, .hosts/${N8N2}
+  all  both (the default when no argument is given)
+EOF
+}
+
+# --- preconditions ---------------------------------------------------------------------------
+command -v npm >/dev/null 2>&1 || die "npm not found on PATH"
+command -v node >/dev/null 2>&1 || die "node not found on PATH"
+NODE_MAJOR="$(node -p 'process.versions.node.split(".")[0]')"
+[[ "${NODE_MAJOR}" == "20" ]] || die "expected the machine's Node 20 first on PATH (found $(node --version) at $(command -v node)); n8n 1.x and the sqlite3 source build need it"
+command -v make >/dev/null 2>&1 || die "make not found (needed to build sqlite3 from source)"
+command -v g++ >/dev/null 2>&1 || die "g++ not found (needed to build sqlite3 from source)"
+command -v python3 >/dev/null 2>&1 || die "python3 not found (needed by node-gyp)"
+
+# --- helpers ---------------------------------------------------------------------------------
+manifest_hash() { # $1 = host name; hash of the committed package.json (+ lockfile)
+  local src="${MANIFESTS}/$1"
+  [[ -f "${src}/package.json" ]] || die "missing manifest ${src}/package.json"
+  cat "${src}/package.json" "${src}/package-lock.json" 2>/dev/null | sha256sum | cut -d' ' -f1
+}
+
+is_installed() { # $1 = host name
+  local marker="${HOSTS_DIR}/$1/.installed"
+  [[ -f "${marker}" ]] && [[ "$(head -n1 "${marker}")" == "$(manifest_hash "$1")" ]]
+}
+
+prepare_dir() { # $1 = host name: fresh folder with the committed manifest (and lockfile) copied in
+  local name="$1" dst="${HOSTS_DIR}/$1"
+  if [[ -e "${dst}" ]]; then
+    log "removing incomplete or outdated ${dst}"
+    rm -rf "${dst}"
+  fi
+  mkdir -p "${dst}"
+  cp "${MANIFESTS}/${name}/package.json" "${dst}/package.json"
+  if [[ -f "${MANIFESTS}/${name}/package-lock.json" ]]; then
+    cp "${MANIFESTS}/${name}/package-lock.json" "${dst}/package-lock.json"
+  fi
+}
+
+npm_install() { # $1 = dir, rest = extra npm flags; versions pinned by the copied lockfile, if any
+  local dir="$1"; shift
+  if [[ -f "${dir}/package-lock.json" ]]; then
+    log "  (versions pinned by the committed package-lock.json)"
+  else
+    log "  (no committed package-lock.json: resolving the newest matching versions)"
+  fi
+  (cd "${dir}" && npm install --no-audit --no-fund "$@")
+}
+
+write_marker() { # $1 = host name, $2 = version line
+  local dst="${HOSTS_DIR}/$1"
+  printf '%s\n%s\ninstalled %s\n' "$(manifest_hash "$1")" "$2" "$(date -u '+%Y-%m-%dT%H:%M:%SZ')" >"${dst}/.installed"
+}
+
+elapsed() { # $1 = start epoch seconds
+  local s=$(( $(date +%s) - $1 ))
+  printf '%dm%02ds' $((s / 60)) $((s % 60))
+}
+
+smoke_n8n() { # $1 = host dir, $2 = node binary, $3 = expected version, rest = env assignments
+  local dir="$1" nodebin="$2" want="$3"; shift 3
+  local tmp out
+  tmp="$(mktemp -d)"
+  # sqlite3 must load under the node that runs n8n
+  (cd "${dir}" && "${nodebin}" -e "require('sqlite3'); process.stdout.write('')") \
+    || { rm -rf "${tmp}"; die "sqlite3 native module does not load in ${dir} with $("${nodebin}" --version)"; }
+  out="$(cd "${dir}" && env "$@" N8N_USER_FOLDER="${tmp}" N8N_DIAGNOSTICS_ENABLED=false \
+    PATH="$(dirname "${nodebin}"):${PATH}" "${nodebin}" "${dir}/node_modules/n8n/bin/n8n" --version 2>&1 | tail -n1)" \
+    || { rm -rf "${tmp}"; die "n8n --version failed in ${dir}: ${out:-}"; }
+  rm -rf "${tmp}"
+  [[ "${out}" == "${want}" ]] || die "n8n --version in ${dir} printed '${out}', expected '${want}'"
+}
+
+# --- hosts -----------------------------------------------------------------------------------
+install_n8n1() {
+  local dst="${HOSTS_DIR}/${N8N1}"
+  if is_installed "${N8N1}"; then
+    log "n8n 1.123.81 already installed in ${dst} (marker present), nothing to do"
+    return
+  fi
+  local t0; t0=$(date +%s)
+  step "installing n8n 1.123.81 into ${dst} (takes ~4 min)…"
+  prepare_dir "${N8N1}"
+  step "n8n 1.123.81: npm install --ignore-scripts"
+  npm_install "${dst}" --ignore-scripts
+  step "n8n 1.123.81: npm rebuild sqlite3 --build-from-source (~1 min)…"
+  (cd "${dst}" && npm rebuild sqlite3 --build-from-source)
+  step "n8n 1.123.81: smoke test (n8n --version)"
+  smoke_n8n "${dst}" "$(command -v node)" "1.123.81" N8N_EXPRESSION_ENGINE=legacy
+  write_marker "${N8N1}" "n8n 1.123.81 on $(node --version)"
+  log "n8n 1.123.81 installed in $(elapsed "${t0}") ($(du -sh "${dst}" | cut -f1))"
+}
+
+install_node24() {
+  local dst="${HOSTS_DIR}/${NODE24}"
+  if is_installed "${NODE24}"; then
+    log "Node 24 already installed in ${dst} (marker present), nothing to do"
+    return
+  fi
+  local t0; t0=$(date +%s)
+  step "installing Node 24 (npm package node) into ${dst} (takes ~1 min)…"
+  prepare_dir "${NODE24}"
+  step "node24: npm install (install scripts must run)"
+  npm_install "${dst}"
+  local bin="${dst}/node_modules/node/bin/node" v
+  [[ -x "${bin}" ]] || die "expected ${bin} after installing the npm package node"
+  v="$("${bin}" --version)"
+  [[ "${v}" == v24.* ]] || die "${bin} printed ${v}, expected v24.x"
+  write_marker "${NODE24}" "node ${v}"
+  log "Node ${v} installed in $(elapsed "${t0}")"
+}
+
+install_n8n2() {
+  local dst="${HOSTS_DIR}/${N8N2}"
+  if is_installed "${N8N2}"; then
+    log "n8n 2.40.7 already installed in ${dst} (marker present), nothing to do"
+    return
+  fi
+  local t0; t0=$(date +%s)
+  step "installing n8n 2.40.7 into ${dst} (takes ~4 min)…"
+  prepare_dir "${N8N2}"
+  step "n8n 2.40.7: npm install --ignore-scripts"
+  npm_install "${dst}" --ignore-scripts
+  step "n8n 2.40.7: npm rebuild sqlite3 --build-from-source with Node 20 (~1 min)…"
+  (cd "${dst}" && npm rebuild sqlite3 --build-from-source)
+  step "n8n 2.40.7: smoke test (n8n --version on Node 24)"
+  smoke_n8n "${dst}" "${HOSTS_DIR}/${NODE24}/node_modules/node/bin/node" "2.40.7"
+  write_marker "${N8N2}" "n8n 2.40.7 on $("${HOSTS_DIR}/${NODE24}/node_modules/node/bin/node" --version)"
+  log "n8n 2.40.7 installed in $(elapsed "${t0}") ($(du -sh "${dst}" | cut -f1))"
+}
+
+# --- main ------------------------------------------------------------------------------------
+want1=0 want2=0
+if [[ $# -eq 0 ]]; then
+  want1=1 want2=1
+fi
+for arg in "$@"; do
+  case "${arg}" in
+    1 | 1.123.81 | n8n-1.123.81) want1=1 ;;
+    2 | 2.40.7 | n8n-2.40.7) want2=1 ;;
+    all | both) want1=1 want2=1 ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument '${arg}'" ;;
+  esac
+done
+
+mkdir -p "${HOSTS_DIR}"
+if [[ -f "${REPO_ROOT}/.gitignore" ]] && ! grep -qxE '/?\.hosts/?' "${REPO_ROOT}/.gitignore"; then
+  log "warning: .hosts/ is not listed in .gitignore"
+fi
+
+requested=()
+if [[ ${want1} -eq 1 ]]; then requested+=("${N8N1}"); fi
+if [[ ${want2} -eq 1 ]]; then requested+=("${NODE24}" "${N8N2}"); fi
+all_done=1
+for h in "${requested[@]}"; do is_installed "${h}" || all_done=0; done
+if [[ ${all_done} -eq 1 ]]; then
+  log "already installed in ${HOSTS_DIR}: ${requested[*]} (markers present), nothing to do"
+  exit 0
+fi
+
+t_all=$(date +%s)
+if [[ ${want1} -eq 1 ]]; then install_n8n1; fi
+if [[ ${want2} -eq 1 ]]; then install_node24; install_n8n2; fi
+CURRENT_STEP="(done)"
+log "done in $(elapsed "${t_all}")"
