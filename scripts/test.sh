@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# `npm test`: everything the tests need is installed here (idempotent, reused between runs), then
+# all tests run: unit tests against the simulators, and end-to-end tests in real n8n 1.123.81 and
+# 2.40.7 (CLI, webhooks, a browser, the editor).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-hosts.sh
+bash scripts/install-chromium.sh
+npm run build --silent
+# One test file at a time: the e2e files each run real n8n processes and a browser on 2 cores.
+npx jest --runInBand "$@"
