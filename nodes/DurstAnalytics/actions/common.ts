@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { DurstSession } from '../transport';
+import { durstRequest } from '../transport';
+
 import { concurrencyOption } from '../../shared/concurrency';
 import { toDate } from '../../shared/dates';
 
@@ -177,4 +180,40 @@ export function limitItems(ctx: IExecuteFunctions, itemIndex: number, items: IDa
 	if (ctx.getNodeParameter('returnAll', itemIndex, false)) return items;
 	const limit = ctx.getNodeParameter('limit', itemIndex, 50) as number;
 	return items.slice(0, limit);
+}
+
+/** POST /api/v1/printers/{id}/<suffix> with the item's period: the shape of errors, inkConsumption and jobs. */
+export async function printerPeriodCall(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	session: DurstSession,
+	suffix: 'errors' | 'inkConsumption' | 'jobs',
+): Promise<{ printerId: string; range: { startDate: string; endDate: string }; items: IDataObject[] }> {
+	const printerId = readPrinterId(ctx, itemIndex);
+	const range = readDateRange(ctx, itemIndex);
+	const response = await durstRequest(
+		ctx,
+		session,
+		{ method: 'POST', path: `/api/v1/printers/${segment(printerId)}/${suffix}`, body: range },
+		itemIndex,
+	);
+	return { printerId, range, items: toItems(response.body) };
+}
+
+/** GET /api/v1/printers/{printerId}/jobs/{jobId}[/<suffix>]. */
+export async function jobCall(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	session: DurstSession,
+	suffix: '' | '/inkConsumption',
+): Promise<{ printerId: string; jobId: string; items: IDataObject[] }> {
+	const printerId = readPrinterId(ctx, itemIndex);
+	const jobId = readJobId(ctx, itemIndex);
+	const response = await durstRequest(
+		ctx,
+		session,
+		{ method: 'GET', path: `/api/v1/printers/${segment(printerId)}/jobs/${segment(jobId)}${suffix}` },
+		itemIndex,
+	);
+	return { printerId, jobId, items: toItems(response.body) };
 }

@@ -1,19 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { DurstSession } from '../../transport';
-import { durstRequest } from '../../transport';
-import {
-	dateRangeFields,
-	limitItems,
-	optionsField,
-	printerField,
-	readDateRange,
-	readPrinterId,
-	returnAllFields,
-	segment,
-	showFor,
-	toItems,
-} from '../common';
+import { dateRangeFields, limitItems, optionsField, printerField, printerPeriodCall, returnAllFields, showFor } from '../common';
 
 const show = showFor('job', 'getAll');
 
@@ -25,13 +13,6 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: DurstSession): Promise<IDataObject[]> {
-	const printerId = readPrinterId(this, itemIndex);
-	const range = readDateRange(this, itemIndex);
-	const response = await durstRequest(
-		this,
-		session,
-		{ method: 'POST', path: `/api/v1/printers/${segment(printerId)}/jobs`, body: range },
-		itemIndex,
-	);
-	return limitItems(this, itemIndex, toItems(response.body)).map((job) => ({ printerId, ...job }));
+	const { printerId, items } = await printerPeriodCall(this, itemIndex, session, 'jobs');
+	return limitItems(this, itemIndex, items).map((job) => ({ printerId, ...job }));
 }
