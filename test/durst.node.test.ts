@@ -354,6 +354,38 @@ describe('the token cache', () => {
 	});
 });
 
+describe('Max Concurrent Requests', () => {
+	test('output order and pairedItem follow the input; per-item errors stay in place; one login', async () => {
+		sim.latencyMs = 15;
+		const ids = ['P-1004', 'P-1001', 'NOPE', 'P-1003', 'P-1002', 'P-1001', 'P-1004', 'NOPE', 'P-1002', 'P-1003', 'P-1001', 'P-1002'];
+		const result = await run(
+			[durst({ resource: 'printer', operation: 'get', printerId: printer('={{ $json.id }}'), options: { maxConcurrency: 6 } }, { continueOnFail: true })],
+			{ items: ids.map((id) => ({ id })) },
+		);
+		const output = result.output();
+		expect(output.map((item) => item.pairedItem)).toEqual(ids.map((_, item) => ({ item })));
+		expect(output.map((item) => item.json.id ?? item.json.error)).toEqual(
+			ids.map((id) => (id === 'NOPE' ? 'Durst Analytics found nothing at GET /api/v1/printers/NOPE (404)' : id)),
+		);
+		expect(sim.logins).toBe(1);
+		expect(sim.callCount(DURST_ENDPOINTS.printer)).toBe(12);
+	});
+
+	test('without continueOnFail the first failing item by order is reported', async () => {
+		const result = await run(
+			[durst({ resource: 'printer', operation: 'get', printerId: printer('={{ $json.id }}'), options: { maxConcurrency: 4 } })],
+			{ items: [{ id: 'P-1001' }, { id: 'BAD-1' }, { id: 'BAD-2' }, { id: 'P-1002' }] },
+		);
+		expect(errorOf(result).message).toBe('Durst Analytics found nothing at GET /api/v1/printers/BAD-1 (404)');
+	});
+
+	test.each([0, 51, 2.5])('%s is refused with a message naming the option', async (maxConcurrency) => {
+		const result = await run([durst({ resource: 'printer', operation: 'getAll', returnAll: true, options: { maxConcurrency } })]);
+		expect(errorOf(result).message).toMatch(/^"Max Concurrent Requests" must be a whole number from 1 to 50/);
+		expect(sim.totalCalls).toBe(0);
+	});
+});
+
 describe('confinement of the custom call', () => {
 	let evil: http.Server;
 	let evilHits = 0;

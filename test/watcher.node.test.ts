@@ -428,6 +428,26 @@ describe('items', () => {
 	});
 });
 
+describe('Max Concurrent Requests', () => {
+	test('20 links with 10 in flight: input order, pairedItem, each link for its own login', async () => {
+		sim.latencyMs = 10;
+		const logins = ['admin@example.com', 'demo@example.com', 'viewer@example.com', WATCHER_SPECIAL_LOGIN];
+		const items = Array.from({ length: 20 }, (_, i) => ({ email: logins[i % logins.length] }));
+		const result = await run(
+			{ operation: 'generateLink', login: byEmail('={{ $json.email }}'), linkBaseUrl: LINK_BASE, options: { maxConcurrency: 10 } },
+			{ items },
+		);
+		const output = result.output();
+		expect(output.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+		output.forEach((item, i) => {
+			expect(item.json.login).toBe(items[i].email);
+			const token = new URL(item.json.link as string).searchParams.get('token') as string;
+			expect(sim.verifyToken(token)).toMatchObject({ ok: true, login: items[i].email });
+		});
+		expect(tokenCalls()).toBe(20);
+	});
+});
+
 describe('credential', () => {
 	test.each([
 		['https://w.example.com', 'https://w.example.com'],
