@@ -23,6 +23,13 @@
 # serve, and `npm ci` rejects such a lockfile as "out of sync".)
 set -Eeuo pipefail # -E: the ERR trap below also fires inside functions and subshells
 
+# Run from an npm script (npm test, npm start), this shell inherits the project's npm settings as
+# npm_config_* variables, among them ignore-scripts=true from the project's .npmrc: the hosts'
+# own installs would then silently skip the sqlite3 build and node@24's install script.
+while IFS='=' read -r name _; do
+  case "${name}" in npm_config_*|NPM_CONFIG_*) unset "${name}" ;; esac
+done < <(env)
+
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
 MANIFESTS="${SCRIPT_DIR}/hosts"
@@ -139,7 +146,7 @@ install_n8n1() {
   step "n8n 1.123.81: npm install --ignore-scripts"
   npm_install "${dst}" --ignore-scripts
   step "n8n 1.123.81: npm rebuild sqlite3 --build-from-source (~1 min)…"
-  (cd "${dst}" && npm rebuild sqlite3 --build-from-source)
+  (cd "${dst}" && npm rebuild sqlite3 --build-from-source --ignore-scripts=false)
   step "n8n 1.123.81: smoke test (n8n --version)"
   smoke_n8n "${dst}" "$(command -v node)" "1.123.81" N8N_EXPRESSION_ENGINE=legacy
   write_marker "${N8N1}" "n8n 1.123.81 on $(node --version)"
@@ -156,7 +163,7 @@ install_node24() {
   step "installing Node 24 (npm package node) into ${dst} (takes ~1 min)…"
   prepare_dir "${NODE24}"
   step "node24: npm install (install scripts must run)"
-  npm_install "${dst}"
+  npm_install "${dst}" --ignore-scripts=false
   local bin="${dst}/node_modules/node/bin/node" v
   [[ -x "${bin}" ]] || die "expected ${bin} after installing the npm package node"
   v="$("${bin}" --version)"
@@ -177,7 +184,7 @@ install_n8n2() {
   step "n8n 2.40.7: npm install --ignore-scripts"
   npm_install "${dst}" --ignore-scripts
   step "n8n 2.40.7: npm rebuild sqlite3 --build-from-source with Node 20 (~1 min)…"
-  (cd "${dst}" && npm rebuild sqlite3 --build-from-source)
+  (cd "${dst}" && npm rebuild sqlite3 --build-from-source --ignore-scripts=false)
   step "n8n 2.40.7: smoke test (n8n --version on Node 24)"
   smoke_n8n "${dst}" "${HOSTS_DIR}/${NODE24}/node_modules/node/bin/node" "2.40.7"
   write_marker "${N8N2}" "n8n 2.40.7 on $("${HOSTS_DIR}/${NODE24}/node_modules/node/bin/node" --version)"
