@@ -1,4 +1,5 @@
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -22,6 +23,11 @@ export interface WatcherServer {
 	baseUrl: string;
 	apiKey: string;
 	allowUnauthorizedCerts: boolean;
+	/**
+	 * The credential as read once per execution. Handed to httpRequestWithAuthentication so that
+	 * n8n does not load and decrypt it again for every item (a database read each time).
+	 */
+	credential: ICredentialsDecrypted;
 }
 
 export async function getWatcherServer(ctx: Context, itemIndex?: number): Promise<WatcherServer> {
@@ -33,10 +39,12 @@ export async function getWatcherServer(ctx: Context, itemIndex?: number): Promis
 			itemIndex,
 		});
 	}
+	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 	return {
 		baseUrl,
 		apiKey: typeof data.apiKey === 'string' ? data.apiKey : '',
 		allowUnauthorizedCerts: data.allowUnauthorizedCerts === true,
+		credential: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data },
 	};
 }
 
@@ -86,7 +94,9 @@ export async function watcherApiRequest(
 	};
 	let response: { statusCode: number; body: unknown };
 	try {
-		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)) as {
+		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, {
+			credentialsDecrypted: server.credential,
+		})) as {
 			statusCode: number;
 			body: unknown;
 		};
