@@ -1,0 +1,416 @@
+/**
+ * `npm run bench`: our nodes against what users build today from HTTP Request nodes, measured in a
+ * real n8n 2.40.7 (`n8n execute`, one process per case) against the simulators with fixed latency.
+ *
+ *   node .run/tools/bench/run.js [--quick] [--n 100,1000] [--latency 0,20] [--repeat 3] [--verbose]
+ *
+ * Prints a markdown table and target checks; writes bench/results/<date>.json and latest.md.
+ * Needs `npm run build` (the host loads dist/) and the hosts from scripts/install-hosts.sh.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes, scryptSync } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { DurstSimulator } from '../test/simulators/durst';
+import { WatcherSimulator } from '../test/simulators/watcher';
+import type { HostVersion } from '../test/e2e/n8nHost';
+import { N8nHost, hostInstalled, nodeOutputItems, runError } from '../test/e2e/n8nHost';
+import { ProcessTreeSampler, machineInfo } from './procmem';
+import type { Execution, RunMeta } from './report';
+import { writeResults } from './report';
+import type { CaseId, CaseSpec, Targets, Workflow } from './workflows';
+import { CASES, CASE_ORDER, PRINTER_ID, buildWorkflow, credentials, workflowId } from './workflows';
+
+const HOST_VERSION: HostVersion = '2.40.7';
+/** See stdoutBlocking.ts: without it n8n's printed run is cut off now and then for large N. */
+const STDOUT_PRELOAD = path.join(__dirname, 'stdoutBlocking.js');
+
+interface Options {
+	ns: number[];
+	latencies: number[];
+	repeat: number;
+	cases: CaseId[];
+	verbose: boolean;
+}
+
+const USAGE = `usage: run.js [--quick] [--n 100,1000] [--latency 0,20] [--repeat R] [--cases a,b,...] [--verbose]
+  --quick      N=100 at 20 ms, one run per case (for development)
+  --n          item counts (default 100,1000)
+  --latency    simulator latencies in ms (default 0,20)
+  --repeat     executions per case; the table shows the median (default 3: this machine is noisy)
+  --cases      subset of ${CASE_ORDER.join(',')} (b needs a)
+  --verbose    pass n8n's own output through`;
+
+function parseList(flag: string, text: string | undefined, min: number): number[] {
+	const values = (text ?? '').split(',').map((part) => Number(part.trim()));
+	if (text === undefined || values.length === 0 || values.some((v) => !Number.isInteger(v) || v < min)) {
+		throw new Error(`${flag} needs a comma-separated list of whole numbers >= ${min}, got ${String(text)}\n${USAGE}`);
+	}
+	return values;
+}
+
+export function parseArgs(argv: readonly string[]): Options {
+	const options: Options = { ns: [100, 1000], latencies: [0, 20], repeat: 3, cases: [...CASE_ORDER], verbose: false };
+	let quick = false;
+	// --quick only fills in what was not given explicitly.
+	const given = { ns: false, latencies: false, repeat: false };
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		const eq = arg.indexOf('=');
+		const flag = eq >= 0 ? arg.slice(0, eq) : arg;
+		const value = (): string | undefined => (eq >= 0 ? arg.slice(eq + 1) : argv[++i]);
+		switch (flag) {
+			case '--quick':
+				quick = true;
+				break;
+			case '--n':
+				options.ns = parseList(flag, value(), 1);
+				given.ns = true;
+				break;
+			case '--latency':
+				options.latencies = parseList(flag, value(), 0);
+				given.latencies = true;
+				break;
+			case '--repeat':
+				options.repeat = parseList(flag, value(), 1)[0];
+				given.repeat = true;
+				break;
+			case '--cases': {
+				const cases = (value() ?? '').split(',').map((part) => part.trim());
+				const unknown = cases.filter((id) => !(CASE_ORDER as string[]).includes(id));
+				if (unknown.length > 0 || cases.length === 0) throw new Error(`unknown case(s) ${unknown.join(', ')}\n${USAGE}`);
+				options.cases = CASE_ORDER.filter((id) => cases.includes(id));
+				break;
+			}
+			case '--verbose':
+				options.verbose = true;
+				break;
+			case '--help':
+			case '-h':
+				process.stdout.write(`${USAGE}\n`);
+				process.exit(0);
+				break;
+			default:
+				throw new Error(`unknown argument ${arg}\n${USAGE}`);
+		}
+	}
+	if (quick) {
+		if (!given.ns) options.ns = [100];
+		if (!given.latencies) options.latencies = [20];
+		if (!given.repeat) options.repeat = 1;
+	}
+	if (options.cases.includes('b') && !options.cases.includes('a')) throw new Error('case b re-executes the workflow of case a: add a');
+	return options;
+}
+
+function findRepoRoot(): string {
+	let dir = __dirname;
+	for (;;) {
+		const file = path.join(dir, 'package.json');
+		if (fs.existsSync(file)) {
+			const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: unknown };
+			if (pkg.name === 'n8n-nodes-watcher-durst') return dir;
+		}
+		const parent = path.dirname(dir);
+		if (parent === dir) throw new Error(`no package.json of n8n-nodes-watcher-durst above ${__dirname}`);
+		dir = parent;
+	}
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readVersion(file: string): string {
+	try {
+		const pkg: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+		return isRecord(pkg) && typeof pkg.version === 'string' ? pkg.version : 'unknown';
+	} catch {
+		return 'unknown';
+	}
+}
+
+function gitCommit(root: string): string {
+	try {
+		const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+		const dirty = execFileSync('git', ['status', '--porcelain', '--', 'nodes', 'credentials'], { cwd: root, encoding: 'utf8' }).trim();
+		return dirty === '' ? commit : `${commit} (nodes/ or credentials/ modified)`;
+	} catch {
+		return 'unknown';
+	}
+}
+
+function log(line: string): void {
+	process.stderr.write(`[bench] ${line}\n`);
+}
+
+/** executionTime of a node's first run, from the run object `n8n execute --rawOutput` printed. */
+function nodeExecutionTime(run: unknown, nodeName: string): number | undefined {
+	if (!isRecord(run) || !isRecord(run.data) || !isRecord(run.data.resultData) || !isRecord(run.data.resultData.runData)) return undefined;
+	const runs = run.data.resultData.runData[nodeName];
+	if (!Array.isArray(runs) || !isRecord(runs[0])) return undefined;
+	const time = runs[0].executionTime;
+	return typeof time === 'number' ? time : undefined;
+}
+
+function workflowDuration(run: unknown): number | undefined {
+	if (!isRecord(run) || typeof run.startedAt !== 'string' || typeof run.stoppedAt !== 'string') return undefined;
+	const ms = Date.parse(run.stoppedAt) - Date.parse(run.startedAt);
+	return Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * Most requests that arrived within any one latency period. A client that waits for each answer
+ * (which takes at least the latency) cannot exceed its concurrency here; one that starts every
+ * request at once reaches N. An estimate of the requests in flight, from the simulators' log.
+ */
+function maxArrivalsWithin(log: ReadonlyArray<{ time: number }>, windowMs: number): number {
+	const times = log.map((entry) => entry.time).sort((x, y) => x - y);
+	let best = 0;
+	let start = 0;
+	for (let end = 0; end < times.length; end++) {
+		while (times[end] - times[start] >= windowMs) start++;
+		best = Math.max(best, end - start + 1);
+	}
+	return best;
+}
+
+/** The token cache's key derivation (scrypt N=2^14, r=8, as in nodes/DurstAnalytics/tokenCache.ts), timed here once. */
+function scryptMs(): number {
+	const runs: number[] = [];
+	for (let i = 0; i < 3; i++) {
+		const started = process.hrtime.bigint();
+		scryptSync('benchmark', randomBytes(16), 32, { N: 1 << 14, r: 8, p: 1 });
+		runs.push(Number(process.hrtime.bigint() - started) / 1e6);
+	}
+	return Math.round(runs.sort((x, y) => x - y)[1]);
+}
+
+/** Throws unless the case produced exactly N good items and the server saw N data calls. */
+function validate(spec: CaseSpec, n: number, run: unknown, sims: { durst: DurstSimulator; watcher: WatcherSimulator }): void {
+	const error = runError(run);
+	if (error !== undefined) throw new Error(`the run failed: ${String(error.message)}`);
+	const items = nodeOutputItems(run, spec.outputNode);
+	if (items.length !== n) throw new Error(`"${spec.outputNode}" produced ${items.length} items, expected ${n}`);
+	items.forEach((item, index) => {
+		if (!isRecord(item)) throw new Error(`item ${index} of "${spec.outputNode}" is not an object`);
+		if ('error' in item) throw new Error(`item ${index} of "${spec.outputNode}" is an error item: ${JSON.stringify(item.error)}`);
+		const good =
+			spec.product === 'durst'
+				? item.id === PRINTER_ID
+				: spec.id === 'wHttp'
+					? typeof item.autologin_token === 'string' && item.autologin_token !== ''
+					: typeof item.autologinToken === 'string' && typeof item.link === 'string';
+		if (!good) throw new Error(`item ${index} of "${spec.outputNode}" is not the expected answer: ${JSON.stringify(item).slice(0, 200)}`);
+	});
+	for (const name of spec.measured) {
+		if (nodeExecutionTime(run, name) === undefined) throw new Error(`no executionTime for "${name}" in the run data`);
+	}
+	if (spec.product === 'durst' && sims.durst.requests !== n) {
+		throw new Error(`Durst saw ${sims.durst.requests} authenticated data calls, expected ${n}`);
+	}
+	if (spec.product === 'watcher') {
+		const calls = sims.watcher.callCount('POST /vsaas/api/v2/auth/generate-autologin-token');
+		if (calls !== n) throw new Error(`Watcher saw ${calls} token requests, expected ${n}`);
+	}
+}
+
+interface State {
+	host?: N8nHost;
+	durst?: DurstSimulator;
+	watcher?: WatcherSimulator;
+	sampler?: ProcessTreeSampler;
+	interrupted: boolean;
+}
+
+const state: State = { interrupted: false };
+
+async function cleanup(): Promise<void> {
+	const { host, durst, watcher, sampler } = state;
+	state.host = undefined;
+	state.durst = undefined;
+	state.watcher = undefined;
+	const pid = sampler?.mainPid;
+	if (pid !== undefined) {
+		// The running `n8n execute` was started detached (its own process group) by N8nHost.
+		try {
+			process.kill(-pid, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+	}
+	await Promise.allSettled([host?.dispose(), durst?.stop(), watcher?.stop()]);
+}
+
+function installSignalHandlers(): void {
+	const onSignal = (signal: NodeJS.Signals): void => {
+		if (state.interrupted) return;
+		state.interrupted = true;
+		log(`${signal}: stopping n8n and the simulators`);
+		cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+}
+
+async function runCase(
+	host: N8nHost,
+	spec: CaseSpec,
+	id: string,
+	n: number,
+	latencyMs: number,
+	rep: number,
+	sims: { durst: DurstSimulator; watcher: WatcherSimulator },
+): Promise<Execution> {
+	sims.durst.resetCounters();
+	sims.watcher.resetCounters();
+	sims.durst.clearRequestLog();
+	sims.watcher.clearRequestLog();
+	// Generous: a sequential case needs (N + 1) x latency, n8n's start-up several seconds on a busy machine.
+	const timeoutMs = 120_000 + 4 * (n + 1) * latencyMs;
+	const sampler = new ProcessTreeSampler((argv) => argv.includes('execute') && argv.includes(`--id=${id}`));
+	state.sampler = sampler;
+	const started = Date.now();
+	sampler.start();
+	let result: Awaited<ReturnType<N8nHost['execute']>> | undefined;
+	let failure: string | undefined;
+	try {
+		result = await host.execute(id, { timeoutMs, env: { NODE_OPTIONS: `--require "${STDOUT_PRELOAD}"` } });
+	} catch (error) {
+		failure = error instanceof Error ? error.message.split('\n')[0] : String(error);
+	}
+	const memory = sampler.stop();
+	state.sampler = undefined;
+	const processMs = Date.now() - started;
+	const nodeTimes: Record<string, number> = {};
+	if (result !== undefined) {
+		for (const name of spec.measured) nodeTimes[name] = nodeExecutionTime(result.data, name) ?? Number.NaN;
+		if (failure === undefined) {
+			try {
+				if (result.code !== 0) throw new Error(`n8n execute exited with ${result.code}`);
+				validate(spec, n, result.data, sims);
+			} catch (error) {
+				failure = error instanceof Error ? error.message : String(error);
+			}
+		}
+	}
+	if (failure !== undefined && result !== undefined && state.host !== undefined) {
+		log(`(${spec.id}) failed; last n8n output:\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`);
+	}
+	const execution: Execution = {
+		caseId: spec.id,
+		n,
+		latencyMs,
+		rep,
+		workflowId: id,
+		nodeTimeMs: Object.values(nodeTimes).reduce((sum, value) => sum + value, 0),
+		nodeTimes,
+		workflowMs: result === undefined ? undefined : workflowDuration(result.data),
+		processMs,
+		logins: spec.product === 'durst' ? sims.durst.logins : null,
+		httpCalls: sims.durst.totalCalls + sims.watcher.totalCalls,
+		maxInFlight: latencyMs > 0 ? maxArrivalsWithin([...sims.durst.requestLog, ...sims.watcher.requestLog], latencyMs) : null,
+		peakRssMb: Math.round(memory.mainPeakKb / 1024),
+		treePeakRssMb: Math.round(memory.treePeakKb / 1024),
+		crashedAtExit: result?.crashedAtExit ?? false,
+	};
+	if (failure !== undefined) execution.error = failure;
+	return execution;
+}
+
+async function main(): Promise<void> {
+	const options = parseArgs(process.argv.slice(2));
+	const root = findRepoRoot();
+	if (!hostInstalled(HOST_VERSION)) throw new Error(`n8n ${HOST_VERSION} is not installed in .hosts/: run scripts/install-hosts.sh`);
+	if (!fs.existsSync(path.join(root, 'dist', 'nodes', 'DurstAnalytics', 'DurstAnalytics.node.js'))) {
+		throw new Error('dist/ has no built nodes: run `npm run build` first');
+	}
+	installSignalHandlers();
+	const begun = Date.now();
+	const machine = machineInfo();
+	// Timed before n8n runs, so that the number is not inflated by our own load.
+	const scrypt = scryptMs();
+	// Read now: the code measured is the dist/ built from this commit, whatever changes during the run.
+	const commit = gitCommit(root);
+
+	state.durst = await DurstSimulator.start();
+	state.watcher = await WatcherSimulator.start();
+	const sims = { durst: state.durst, watcher: state.watcher };
+	const targets: Targets = { durstUrl: sims.durst.url, watcherUrl: sims.watcher.url };
+	state.host = await N8nHost.create({
+		version: HOST_VERSION,
+		customExtensionsDir: root,
+		log: options.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
+	});
+	const host = state.host;
+
+	const plan: Array<{ spec: CaseSpec; id: string; n: number; latencyMs: number; rep: number }> = [];
+	const workflows: Workflow[] = [];
+	for (const latencyMs of options.latencies) {
+		for (const n of options.ns) {
+			for (let rep = 0; rep < options.repeat; rep++) {
+				for (const caseId of options.cases) {
+					const spec = CASES[caseId];
+					const id = workflowId(spec.reuses ?? caseId, n, latencyMs, rep);
+					if (spec.reuses === undefined) workflows.push(buildWorkflow(spec, id, n, latencyMs, targets));
+					plan.push({ spec, id, n, latencyMs, rep });
+				}
+			}
+		}
+	}
+	log(`n8n ${HOST_VERSION} in ${host.userFolder}; importing ${workflows.length} workflows and 2 credentials`);
+	await host.importCredentials(credentials(targets));
+	await host.importWorkflow(workflows);
+
+	const executions: Execution[] = [];
+	let done = 0;
+	for (const step of plan) {
+		if (state.interrupted) return;
+		sims.durst.latencyMs = step.latencyMs;
+		sims.watcher.latencyMs = step.latencyMs;
+		const execution = await runCase(host, step.spec, step.id, step.n, step.latencyMs, step.rep, sims);
+		if (state.interrupted) return;
+		executions.push(execution);
+		done += 1;
+		log(
+			`${done}/${plan.length} (${step.spec.id}) N=${step.n} ${step.latencyMs} ms` +
+				(options.repeat > 1 ? ` run ${step.rep + 1}` : '') +
+				`: ${execution.error !== undefined ? `FAILED: ${execution.error}` : `${execution.nodeTimeMs} ms node time`}, ` +
+				`logins ${execution.logins ?? '-'}, calls ${execution.httpCalls}, peak ${execution.peakRssMb} MB, process ${execution.processMs} ms`,
+		);
+	}
+
+	const meta: RunMeta = {
+		date: new Date().toISOString(),
+		machine,
+		loadAverageAfter: machineInfo().loadAverage,
+		runnerNode: process.versions.node,
+		hostNode: execFileSync(host.paths.nodeBin, ['--version'], { encoding: 'utf8' }).trim().replace(/^v/, ''),
+		n8nVersion: readVersion(path.join(host.paths.dir, 'node_modules', 'n8n', 'package.json')),
+		nodesBaseVersion: readVersion(path.join(host.paths.dir, 'node_modules', 'n8n-nodes-base', 'package.json')),
+		packageVersion: readVersion(path.join(root, 'package.json')),
+		gitCommit: commit,
+		ns: options.ns,
+		latencies: options.latencies,
+		repeat: options.repeat,
+		durationS: (Date.now() - begun) / 1000,
+		scryptMs: scrypt,
+		executionsCrashedAtExit: executions.filter((execution) => execution.crashedAtExit).length,
+	};
+	const { text, jsonFile } = writeResults(path.join(root, 'bench', 'results'), meta, executions);
+	process.stdout.write(text);
+	log(`wrote ${path.relative(root, jsonFile)} and bench/results/latest.md`);
+
+	await cleanup();
+	if (executions.some((execution) => execution.error !== undefined)) process.exitCode = 1;
+}
+
+if (require.main === module) {
+	main().catch(async (error: unknown) => {
+		log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+		if (state.host !== undefined) log(`last n8n output:\n${state.host.recentLog(30)}`);
+		await cleanup();
+		process.exit(1);
+	});
+}

@@ -1,0 +1,301 @@
+/**
+ * The benchmark's workflows, built in code so that N, the concurrency and the simulator addresses
+ * are those of the run. Every workflow starts with the same generator (Manual Trigger -> Set ->
+ * Split Out): N items without a Code node, whose task runner would add its own start-up and memory.
+ */
+import { createHash } from 'node:crypto';
+
+/** Node type versions present in n8n 2.40.7's n8n-nodes-base (checked in .hosts). */
+const HTTP_REQUEST_VERSION = 4.5;
+const SET_VERSION = 3.4;
+const SPLIT_OUT_VERSION = 1;
+const MANUAL_TRIGGER_VERSION = 1;
+
+export const DURST_CREDENTIAL = { id: 'BenchDurstCred01', name: 'Durst Analytics (bench simulator)' } as const;
+export const WATCHER_CREDENTIAL = { id: 'BenchWatchCred01', name: 'Flussonic Watcher (bench simulator)' } as const;
+
+/** The simulators' default accounts; the HTTP Request baselines paste them in, as users do today. */
+export const DURST_USERNAME = 'operator';
+export const DURST_PASSWORD = 's3cr3t&pa ss?';
+export const WATCHER_API_KEY = 'test-api-key';
+export const WATCHER_LOGIN = 'demo@example.com';
+export const PRINTER_ID = 'P-1001';
+export const LINK_BASE_URL = 'https://n8n.example.com/webhook/watcher-login';
+
+/**
+ * HTTP Request "Batching" of case (f). In HttpRequestV3 (n8n-nodes-base 2.40.2) the option only
+ * sleeps `batchInterval` ms before every `batchSize`-th item while the requests are being started,
+ * and only when `batchInterval > 0`; it never waits for answers. With 0 it changes nothing, so 1 ms
+ * (the smallest interval that engages it) is used.
+ */
+export const BATCH_SIZE = 10;
+export const BATCH_INTERVAL_MS = 1;
+
+export type CaseId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'wSeq' | 'wC10' | 'wHttp';
+export type Product = 'durst' | 'watcher';
+
+export interface CaseSpec {
+	id: CaseId;
+	product: Product;
+	label: string;
+	/** Which nodes' executionTime is summed into the case's node time. */
+	measured: string[];
+	/** The node whose output is validated (N items, no errors). */
+	outputNode: string;
+	/** Our node's Max Concurrent Requests, or undefined for HTTP Request cases. */
+	concurrency?: number;
+	/** b re-executes a's workflow: its static data then holds the token the cold run saved. */
+	reuses?: CaseId;
+}
+
+export const CASES: Record<CaseId, CaseSpec> = {
+	a: { id: 'a', product: 'durst', label: 'Durst node, cold cache', measured: ['Durst'], outputNode: 'Durst', concurrency: 1 },
+	b: { id: 'b', product: 'durst', label: 'Durst node, warm cache', measured: ['Durst'], outputNode: 'Durst', concurrency: 1, reuses: 'a' },
+	c: {
+		id: 'c',
+		product: 'durst',
+		label: 'HTTP Request: login once + token by expression',
+		measured: ['Login', 'Get Printer'],
+		outputNode: 'Get Printer',
+	},
+	d: { id: 'd', product: 'durst', label: 'HTTP Request: login per item', measured: ['Login', 'Get Printer'], outputNode: 'Get Printer' },
+	e: { id: 'e', product: 'durst', label: 'Durst node, concurrency 10 (cold)', measured: ['Durst'], outputNode: 'Durst', concurrency: 10 },
+	f: {
+		id: 'f',
+		product: 'durst',
+		label: `HTTP Request: login once + batching ${BATCH_SIZE}/${BATCH_INTERVAL_MS} ms`,
+		measured: ['Login', 'Get Printer'],
+		outputNode: 'Get Printer',
+	},
+	wSeq: { id: 'wSeq', product: 'watcher', label: 'Watcher node, Generate Link, sequential', measured: ['Watcher'], outputNode: 'Watcher', concurrency: 1 },
+	wC10: { id: 'wC10', product: 'watcher', label: 'Watcher node, Generate Link, concurrency 10', measured: ['Watcher'], outputNode: 'Watcher', concurrency: 10 },
+	wHttp: { id: 'wHttp', product: 'watcher', label: 'HTTP Request: same POST', measured: ['Generate Token'], outputNode: 'Generate Token' },
+};
+
+export const CASE_ORDER: CaseId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'wSeq', 'wC10', 'wHttp'];
+
+export interface Targets {
+	durstUrl: string;
+	watcherUrl: string;
+}
+
+interface WorkflowNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	executeOnce?: boolean;
+	credentials?: Record<string, { id: string; name: string }>;
+}
+
+export interface Workflow {
+	id: string;
+	name: string;
+	active: boolean;
+	versionId: string;
+	settings: Record<string, unknown>;
+	nodes: WorkflowNode[];
+	connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
+}
+
+function uuid(seed: string): string {
+	const hex = createHash('sha256').update(seed).digest('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** n8n ids are 16 alphanumerics; a hash keeps them stable per (case, N, latency, repetition) and unique. */
+export function workflowId(caseId: CaseId, n: number, latencyMs: number, rep: number): string {
+	const hash = createHash('sha256').update(`${caseId}|${n}|${latencyMs}|${rep}`).digest('hex');
+	return `Bench${hash.slice(0, 11)}`;
+}
+
+function chain(names: string[]): Workflow['connections'] {
+	const connections: Workflow['connections'] = {};
+	for (let i = 0; i + 1 < names.length; i++) {
+		connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
+	}
+	return connections;
+}
+
+function generatorNodes(n: number, seed: string): WorkflowNode[] {
+	return [
+		{
+			id: uuid(`${seed}|start`),
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: MANUAL_TRIGGER_VERSION,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: uuid(`${seed}|make`),
+			name: 'Make N',
+			type: 'n8n-nodes-base.set',
+			typeVersion: SET_VERSION,
+			position: [200, 0],
+			executeOnce: true,
+			parameters: {
+				mode: 'manual',
+				assignments: {
+					assignments: [{ id: uuid(`${seed}|i`), name: 'i', type: 'array', value: `={{ Array.from({ length: ${n} }, (_, k) => k) }}` }],
+				},
+				options: {},
+			},
+		},
+		{
+			id: uuid(`${seed}|split`),
+			name: 'Items',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: SPLIT_OUT_VERSION,
+			position: [400, 0],
+			parameters: { fieldToSplitOut: 'i', include: 'noOtherFields', options: {} },
+		},
+	];
+}
+
+function httpRequestNode(seed: string, name: string, x: number, parameters: Record<string, unknown>): WorkflowNode {
+	return {
+		id: uuid(`${seed}|${name}`),
+		name,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: HTTP_REQUEST_VERSION,
+		position: [x, 0],
+		parameters: { authentication: 'none', ...parameters },
+	};
+}
+
+function durstLogin(seed: string, targets: Targets, x: number, once: boolean): WorkflowNode {
+	const node = httpRequestNode(seed, 'Login', x, {
+		method: 'GET',
+		url: `${targets.durstUrl}/api/v1/login`,
+		sendQuery: true,
+		specifyQuery: 'keypair',
+		queryParameters: {
+			parameters: [
+				{ name: 'username', value: DURST_USERNAME },
+				{ name: 'password', value: DURST_PASSWORD },
+			],
+		},
+		options: {},
+	});
+	if (once) node.executeOnce = true;
+	return node;
+}
+
+function durstGetPrinter(seed: string, targets: Targets, x: number, tokenExpression: string, batching: boolean): WorkflowNode {
+	return httpRequestNode(seed, 'Get Printer', x, {
+		method: 'GET',
+		url: `${targets.durstUrl}/api/v1/printers/${PRINTER_ID}`,
+		sendHeaders: true,
+		specifyHeaders: 'keypair',
+		headerParameters: { parameters: [{ name: 'x-auth-token', value: tokenExpression }] },
+		options: batching ? { batching: { batch: { batchSize: BATCH_SIZE, batchInterval: BATCH_INTERVAL_MS } } } : {},
+	});
+}
+
+/** The nodes after the generator (or, for c/f, around it) and their order. */
+function caseNodes(spec: CaseSpec, n: number, seed: string, targets: Targets): { nodes: WorkflowNode[]; order: string[] } {
+	const generator = generatorNodes(n, seed);
+	const generatorNames = generator.map((node) => node.name);
+	switch (spec.id) {
+		case 'a':
+		case 'b':
+		case 'e': {
+			const durst: WorkflowNode = {
+				id: uuid(`${seed}|durst`),
+				name: 'Durst',
+				type: 'CUSTOM.durstAnalytics',
+				typeVersion: 1,
+				position: [600, 0],
+				parameters: {
+					resource: 'printer',
+					operation: 'get',
+					printerId: { __rl: true, mode: 'id', value: PRINTER_ID },
+					options: { maxConcurrency: spec.concurrency ?? 1 },
+				},
+				credentials: { durstAnalyticsApi: { ...DURST_CREDENTIAL } },
+			};
+			return { nodes: [...generator, durst], order: [...generatorNames, 'Durst'] };
+		}
+		case 'c':
+		case 'f': {
+			// The login sits before the generator: a login node after it would turn N items into one
+			// (executeOnce), which is why users log in first and reach back with $('Login').
+			const login = durstLogin(seed, targets, 200, true);
+			const get = durstGetPrinter(seed, targets, 800, "={{ $('Login').first().json.xAuthToken }}", spec.id === 'f');
+			return { nodes: [generator[0], login, ...generator.slice(1), get], order: ['Start', 'Login', 'Make N', 'Items', 'Get Printer'] };
+		}
+		case 'd': {
+			const login = durstLogin(seed, targets, 600, false);
+			const get = durstGetPrinter(seed, targets, 800, '={{ $json.xAuthToken }}', false);
+			return { nodes: [...generator, login, get], order: [...generatorNames, 'Login', 'Get Printer'] };
+		}
+		case 'wSeq':
+		case 'wC10': {
+			const watcher: WorkflowNode = {
+				id: uuid(`${seed}|watcher`),
+				name: 'Watcher',
+				type: 'CUSTOM.flussonicWatcher',
+				typeVersion: 1,
+				position: [600, 0],
+				parameters: {
+					resource: 'autologin',
+					operation: 'generateLink',
+					login: { __rl: true, mode: 'email', value: WATCHER_LOGIN },
+					linkBaseUrl: LINK_BASE_URL,
+					options: { maxConcurrency: spec.concurrency ?? 1 },
+				},
+				credentials: { flussonicWatcherApi: { ...WATCHER_CREDENTIAL } },
+			};
+			return { nodes: [...generator, watcher], order: [...generatorNames, 'Watcher'] };
+		}
+		case 'wHttp': {
+			const post = httpRequestNode(seed, 'Generate Token', 600, {
+				method: 'POST',
+				url: `${targets.watcherUrl}/vsaas/api/v2/auth/generate-autologin-token`,
+				sendHeaders: true,
+				specifyHeaders: 'keypair',
+				headerParameters: { parameters: [{ name: 'X-Vsaas-Api-Key', value: WATCHER_API_KEY }] },
+				sendBody: true,
+				contentType: 'json',
+				specifyBody: 'keypair',
+				bodyParameters: { parameters: [{ name: 'login', value: WATCHER_LOGIN }] },
+				options: {},
+			});
+			return { nodes: [...generator, post], order: [...generatorNames, 'Generate Token'] };
+		}
+	}
+}
+
+export function buildWorkflow(spec: CaseSpec, id: string, n: number, latencyMs: number, targets: Targets): Workflow {
+	const { nodes, order } = caseNodes(spec, n, id, targets);
+	nodes.forEach((node, index) => {
+		node.position = [index * 200, 0];
+	});
+	return {
+		id,
+		name: `bench ${spec.id}: ${spec.label} (N=${n}, ${latencyMs} ms)`,
+		active: false,
+		versionId: uuid(`${id}|version`),
+		settings: { executionOrder: 'v1' },
+		nodes,
+		connections: chain(order),
+	};
+}
+
+export function credentials(targets: Targets): object[] {
+	return [
+		{
+			...DURST_CREDENTIAL,
+			type: 'durstAnalyticsApi',
+			data: { baseUrl: targets.durstUrl, username: DURST_USERNAME, password: DURST_PASSWORD, allowUnauthorizedCerts: false },
+		},
+		{
+			...WATCHER_CREDENTIAL,
+			type: 'flussonicWatcherApi',
+			data: { baseUrl: targets.watcherUrl, apiKey: WATCHER_API_KEY, allowUnauthorizedCerts: false },
+		},
+	];
+}
