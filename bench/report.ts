@@ -35,6 +35,8 @@ export interface Execution {
 	treePeakRssMb: number;
 	/** n8n 2.40 sometimes dies with SIGSEGV after the run completed (see N8nHost.execute). */
 	crashedAtExit: boolean;
+	/** Fingerprint of dist/nodes and dist/credentials when the execution started (absent in older files). */
+	dist?: string;
 }
 
 export interface Row {
@@ -84,6 +86,8 @@ export interface RunMeta {
 	nodesBaseVersion: string;
 	packageVersion: string;
 	gitCommit: string;
+	/** Fingerprint of dist/ when the run started (absent in older files). */
+	distAtStart?: string;
 	ns: number[];
 	latencies: number[];
 	repeat: number;
@@ -325,7 +329,7 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
 }
 
 /** Observations that explain the numbers, computed from this run's rows where they can be. */
-export function buildNotes(meta: RunMeta, rows: Row[]): string[] {
+export function buildNotes(meta: RunMeta, rows: Row[], executions: Execution[]): string[] {
 	const notes: string[] = [];
 	const load = Math.max(meta.machine.loadAverage[0], meta.loadAverageAfter[0]);
 	if (load > meta.machine.cores * 0.5) {
@@ -368,9 +372,21 @@ export function buildNotes(meta: RunMeta, rows: Row[]): string[] {
 	if (watcherGap.length > 0) {
 		notes.push(
 			`Per item, the sequential Watcher node costs more than the warm Durst node, though both send one request per item and wait for it: ` +
-				`${watcherGap.join('; ')}. The Watcher node sends every request through helpers.httpRequestWithAuthentication, which loads and ` +
-				`decrypts the credential and evaluates its header expression (={{$credentials.apiKey}}) per request; the Durst node reads its ` +
-				`credential once and sends the cached token with plain helpers.httpRequest.`,
+				`${watcherGap.join('; ')}. The Watcher node sends every request through helpers.httpRequestWithAuthentication, so n8n applies ` +
+				`the credential's authenticate block per request (evaluating ={{$credentials.apiKey}} in its expression engine, and, unless the ` +
+				`node hands over the decrypted credential, loading and decrypting it from the database); the Durst node reads its credential once ` +
+				`and sends the cached token with plain helpers.httpRequest.`,
+		);
+	}
+	const builds = [...new Set(executions.map((execution) => execution.dist).filter((dist): dist is string => dist !== undefined))];
+	if (builds.length > 1) {
+		const byBuild = builds.map((dist) => {
+			const ran = executions.filter((execution) => execution.dist === dist);
+			return `${dist}: ${ran.length} executions, first (${ran[0].caseId}) N=${ran[0].n} ${ran[0].latencyMs} ms`;
+		});
+		notes.unshift(
+			`WARNING: dist/ was rebuilt with different code during this run (someone ran \`npm run build\`), so the rows mix code versions: ` +
+				`${byBuild.join('; ')}. Re-run before quoting these numbers.`,
 		);
 	}
 	if (meta.executionsCrashedAtExit > 0) {
@@ -406,7 +422,7 @@ export function markdown(meta: RunMeta, rows: Row[], checks: TargetCheck[], note
 	lines.push(
 		`- n8n ${meta.n8nVersion} (n8n-nodes-base ${meta.nodesBaseVersion}) on Node ${meta.hostNode}; benchmark and simulators on Node ${meta.runnerNode}`,
 	);
-	lines.push(`- Package ${meta.packageVersion} at ${meta.gitCommit}`);
+	lines.push(`- Package ${meta.packageVersion} at ${meta.gitCommit}${meta.distAtStart !== undefined ? `, dist/ build ${meta.distAtStart}` : ''}`);
 	lines.push(
 		`- N: ${meta.ns.join(', ')}; simulator latency: ${meta.latencies.map((l) => `${l} ms`).join(', ')}; ` +
 			(meta.repeat > 1
@@ -488,7 +504,7 @@ export interface ResultsFile {
 export function writeResults(dir: string, meta: RunMeta, executions: Execution[], file?: string): { text: string; jsonFile: string } {
 	const rows = aggregate(executions);
 	const targets = checkTargets(rows);
-	const notes = buildNotes(meta, rows);
+	const notes = buildNotes(meta, rows, executions);
 	const text = markdown(meta, rows, targets, notes);
 	fs.mkdirSync(dir, { recursive: true });
 	// Colons are not allowed in file names everywhere (Windows checkouts).

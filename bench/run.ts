@@ -8,7 +8,7 @@
  * Needs `npm run build` (the host loads dist/) and the hosts from scripts/install-hosts.sh.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes, scryptSync } from 'node:crypto';
+import { createHash, randomBytes, scryptSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -143,6 +143,27 @@ function gitCommit(root: string): string {
 
 function log(line: string): void {
 	process.stderr.write(`[bench] ${line}\n`);
+}
+
+/** A short hash of the built nodes and credentials, i.e. of the code n8n loads for our node types. */
+function distFingerprint(root: string): string {
+	const hash = createHash('sha256');
+	const walk = (dir: string): void => {
+		let entries: fs.Dirent[];
+		try {
+			entries = fs.readdirSync(dir, { withFileTypes: true });
+		} catch {
+			return;
+		}
+		for (const entry of entries.sort((x, y) => x.name.localeCompare(y.name))) {
+			const file = path.join(dir, entry.name);
+			if (entry.isDirectory()) walk(file);
+			else if (entry.name.endsWith('.js')) hash.update(`${path.relative(root, file)}\0`).update(fs.readFileSync(file));
+		}
+	};
+	walk(path.join(root, 'dist', 'nodes'));
+	walk(path.join(root, 'dist', 'credentials'));
+	return hash.digest('hex').slice(0, 12);
 }
 
 /** executionTime of a node's first run, from the run object `n8n execute --rawOutput` printed. */
@@ -333,6 +354,7 @@ async function main(): Promise<void> {
 	const scrypt = scryptMs();
 	// Read now: the code measured is the dist/ built from this commit, whatever changes during the run.
 	const commit = gitCommit(root);
+	const distAtStart = distFingerprint(root);
 
 	state.durst = await DurstSimulator.start();
 	state.watcher = await WatcherSimulator.start();
@@ -369,7 +391,10 @@ async function main(): Promise<void> {
 		if (state.interrupted) return;
 		sims.durst.latencyMs = step.latencyMs;
 		sims.watcher.latencyMs = step.latencyMs;
+		// Other people rebuild dist/ in this checkout: each execution records which build it ran.
+		const dist = distFingerprint(root);
 		const execution = await runCase(host, step.spec, step.id, step.n, step.latencyMs, step.rep, sims);
+		execution.dist = dist;
 		if (state.interrupted) return;
 		executions.push(execution);
 		done += 1;
@@ -391,6 +416,7 @@ async function main(): Promise<void> {
 		nodesBaseVersion: readVersion(path.join(host.paths.dir, 'node_modules', 'n8n-nodes-base', 'package.json')),
 		packageVersion: readVersion(path.join(root, 'package.json')),
 		gitCommit: commit,
+		distAtStart,
 		ns: options.ns,
 		latencies: options.latencies,
 		repeat: options.repeat,

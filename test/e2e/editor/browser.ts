@@ -23,8 +23,8 @@ export const CHROMIUM_ARGS = [
 	'--disable-sync',
 ];
 
-/** Where failed steps leave their evidence (outside the repository: it is not documentation). */
-export const FAILURE_DIR = path.join(tmpdir(), 'n8n-nodes-watcher-durst-editor-failures');
+/** Where failed steps leave their evidence, and runs their page problems (outside the repository: not documentation). */
+export const EVIDENCE_DIR = path.join(tmpdir(), 'n8n-nodes-watcher-durst-editor');
 
 export function launchChromium(): Promise<Browser> {
 	return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
@@ -71,6 +71,14 @@ export class ProblemLog {
 	since(mark: number): PageProblem[] {
 		return this.entries.slice(mark);
 	}
+
+	/** Writes all entries to EVIDENCE_DIR/<name>.txt and returns the file's path. */
+	save(name: string): string {
+		mkdirSync(EVIDENCE_DIR, { recursive: true });
+		const file = path.join(EVIDENCE_DIR, `${fileSafe(name)}.txt`);
+		writeFileSync(file, this.entries.map((entry) => `${entry.kind}: ${entry.text}`).join('\n') + '\n');
+		return file;
+	}
 }
 
 function fileSafe(name: string): string {
@@ -78,12 +86,12 @@ function fileSafe(name: string): string {
 }
 
 /**
- * Saves a screenshot and the HTML of `page` to FAILURE_DIR and returns a description for the error
+ * Saves a screenshot and the HTML of `page` to EVIDENCE_DIR and returns a description for the error
  * message: the files, the page address and the start of its visible text.
  */
 export async function captureEvidence(page: Page, name: string): Promise<string> {
-	mkdirSync(FAILURE_DIR, { recursive: true });
-	const base = path.join(FAILURE_DIR, `${fileSafe(name)}-${Date.now()}`);
+	mkdirSync(EVIDENCE_DIR, { recursive: true });
+	const base = path.join(EVIDENCE_DIR, `${fileSafe(name)}-${Date.now()}`);
 	const lines: string[] = [`page: ${page.url()}`];
 	try {
 		await page.screenshot({ path: `${base}.png`, timeout: 10_000 });
