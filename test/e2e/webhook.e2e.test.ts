@@ -6,10 +6,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 
 import { DurstSimulator } from '../simulators/durst';
 import { WATCHER_SPECIAL_LOGIN, WatcherSimulator } from '../simulators/watcher';
+import { launchChromium } from './editor/browser';
 import { EXAMPLE_IDS, EXAMPLES_DIR, loadCredentials, loadWorkflows } from './examples';
 import type { HostVersion } from './n8nHost';
 import { HOST_VERSIONS, N8nHost } from './n8nHost';
@@ -19,16 +19,6 @@ jest.setTimeout(300_000);
 const ROOT = path.dirname(EXAMPLES_DIR);
 const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
 
-export const CHROMIUM_ARGS = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	// Without these, Chromium's own connections are refused by the closed network, many at a time.
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
 
 describe.each(HOST_VERSIONS)('n8n %s: the Watcher link in a browser', (version: HostVersion) => {
 	let host: N8nHost;
@@ -46,7 +36,7 @@ describe.each(HOST_VERSIONS)('n8n %s: the Watcher link in a browser', (version: 
 		await host.activate(EXAMPLE_IDS.watcherLink);
 		await host.activate(EXAMPLE_IDS.watcherLoginPage);
 		await host.start();
-		browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+		browser = await launchChromium();
 		mkdirSync(SCREENSHOTS, { recursive: true });
 	});
 
