@@ -371,11 +371,12 @@ export function buildNotes(meta: RunMeta, rows: Row[], executions: Execution[]):
 		.filter((text): text is string => text !== undefined);
 	if (watcherGap.length > 0) {
 		notes.push(
-			`Per item, the sequential Watcher node costs more than the warm Durst node, though both send one request per item and wait for it: ` +
-				`${watcherGap.join('; ')}. The Watcher node sends every request through helpers.httpRequestWithAuthentication, so n8n applies ` +
-				`the credential's authenticate block per request (evaluating ={{$credentials.apiKey}} in its expression engine, and, unless the ` +
-				`node hands over the decrypted credential, loading and decrypting it from the database); the Durst node reads its credential once ` +
-				`and sends the cached token with plain helpers.httpRequest.`,
+			`Extra time per item of the sequential Watcher node over the warm Durst node (both send one request per item and wait for it): ` +
+				`${watcherGap.join('; ')} (negative: the Watcher node is cheaper). The Watcher node sends through ` +
+				`helpers.httpRequestWithAuthentication with the credential it read once per execution, and its credential's authenticate is a ` +
+				`function (no expression to evaluate per request); the Durst node sends its cached token with plain helpers.httpRequest. ` +
+				`What is left of either is mostly n8n's request helper (axios, a new TCP connection per request: n8n's agent does not keep ` +
+				`connections alive), which \`--cpu-prof DIR\` shows.`,
 		);
 	}
 	const builds = [...new Set(executions.map((execution) => execution.dist).filter((dist): dist is string => dist !== undefined))];

@@ -23,8 +23,6 @@ import type { CaseId, CaseSpec, Targets, Workflow } from './workflows';
 import { CASES, CASE_ORDER, PRINTER_ID, buildWorkflow, credentials, workflowId } from './workflows';
 
 const HOST_VERSION: HostVersion = '2.40.7';
-/** See stdoutBlocking.ts: without it n8n's printed run is cut off now and then for large N. */
-const STDOUT_PRELOAD = path.join(__dirname, 'stdoutBlocking.js');
 
 interface Options {
 	ns: number[];
@@ -32,15 +30,18 @@ interface Options {
 	repeat: number;
 	cases: CaseId[];
 	verbose: boolean;
+	/** Where `n8n execute` writes V8 CPU profiles (--cpu-prof), to see where a case spends its time. */
+	cpuProfileDir?: string;
 }
 
-const USAGE = `usage: run.js [--quick] [--n 100,1000] [--latency 0,20] [--repeat R] [--cases a,b,...] [--verbose]
+const USAGE = `usage: run.js [--quick] [--n 100,1000] [--latency 0,20] [--repeat R] [--cases a,b,...] [--verbose] [--cpu-prof DIR]
   --quick      N=100 at 20 ms, one run per case (for development)
   --n          item counts (default 100,1000)
   --latency    simulator latencies in ms (default 0,20)
   --repeat     executions per case; the table shows the median (default 3: this machine is noisy)
   --cases      subset of ${CASE_ORDER.join(',')} (b needs a)
-  --verbose    pass n8n's own output through`;
+  --verbose    pass n8n's own output through
+  --cpu-prof   write a V8 CPU profile of every \`n8n execute\` into DIR (times are then not comparable)`;
 
 function parseList(flag: string, text: string | undefined, min: number): number[] {
 	const values = (text ?? '').split(',').map((part) => Number(part.trim()));
@@ -86,6 +87,13 @@ export function parseArgs(argv: readonly string[]): Options {
 			case '--verbose':
 				options.verbose = true;
 				break;
+			case '--cpu-prof': {
+				const dir = value();
+				if (!dir) throw new Error(`--cpu-prof needs a directory\n${USAGE}`);
+				options.cpuProfileDir = path.resolve(dir);
+				fs.mkdirSync(options.cpuProfileDir, { recursive: true });
+				break;
+			}
 			case '--help':
 			case '-h':
 				process.stdout.write(`${USAGE}\n`);
@@ -283,6 +291,7 @@ async function runCase(
 	latencyMs: number,
 	rep: number,
 	sims: { durst: DurstSimulator; watcher: WatcherSimulator },
+	cpuProfileDir: string | undefined,
 ): Promise<Execution> {
 	sims.durst.resetCounters();
 	sims.watcher.resetCounters();
@@ -297,7 +306,8 @@ async function runCase(
 	let result: Awaited<ReturnType<N8nHost['execute']>> | undefined;
 	let failure: string | undefined;
 	try {
-		result = await host.execute(id, { timeoutMs, env: { NODE_OPTIONS: `--require "${STDOUT_PRELOAD}"` } });
+		const env: Record<string, string> = cpuProfileDir === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir="${cpuProfileDir}"` };
+		result = await host.execute(id, { timeoutMs, env });
 	} catch (error) {
 		failure = error instanceof Error ? error.message.split('\n')[0] : String(error);
 	}
@@ -393,7 +403,7 @@ async function main(): Promise<void> {
 		sims.watcher.latencyMs = step.latencyMs;
 		// Other people rebuild dist/ in this checkout: each execution records which build it ran.
 		const dist = distFingerprint(root);
-		const execution = await runCase(host, step.spec, step.id, step.n, step.latencyMs, step.rep, sims);
+		const execution = await runCase(host, step.spec, step.id, step.n, step.latencyMs, step.rep, sims, options.cpuProfileDir);
 		execution.dist = dist;
 		if (state.interrupted) return;
 		executions.push(execution);

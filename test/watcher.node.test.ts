@@ -264,6 +264,15 @@ describe('bad input is refused before any request', () => {
 		expect(tokenCalls()).toBe(0);
 		expectNoSecrets(result, [API_KEY]);
 	});
+
+	test('an API key pasted with spaces or a line break around it still works', async () => {
+		const result = await run(
+			{ operation: 'generateToken', login: byEmail('demo@example.com') },
+			{ credentials: { apiKey: `  ${API_KEY}\n` } },
+		);
+		expect(result.error).toBeUndefined();
+		expect(sim.requestLog.at(-1)?.headers['x-vsaas-api-key']).toBe(API_KEY);
+	});
 });
 
 describe('server answers and failures', () => {

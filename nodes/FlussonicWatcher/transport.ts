@@ -42,7 +42,7 @@ export async function getWatcherServer(ctx: Context, itemIndex?: number): Promis
 	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 	return {
 		baseUrl,
-		apiKey: typeof data.apiKey === 'string' ? data.apiKey : '',
+		apiKey: typeof data.apiKey === 'string' ? data.apiKey.trim() : '',
 		allowUnauthorizedCerts: data.allowUnauthorizedCerts === true,
 		credential: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data },
 	};

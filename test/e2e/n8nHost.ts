@@ -620,9 +620,10 @@ export class N8nHost {
 	 */
 	async execute(workflowId: string, opts: Omit<CliOptions, 'echo'> = {}): Promise<ExecuteResult> {
 		const started = Date.now();
+		const nodeOptions = [`--require "${this.stdoutBlockingPreload()}"`, opts.env?.NODE_OPTIONS].filter(Boolean).join(' ');
 		const r = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], {
 			timeoutMs: opts.timeoutMs,
-			env: { N8N_LOG_LEVEL: 'info', ...(opts.env ?? {}) },
+			env: { N8N_LOG_LEVEL: 'info', ...(opts.env ?? {}), NODE_OPTIONS: nodeOptions },
 			echo: false, // the run JSON is long; one summary line instead
 		});
 		const data = parseExecuteOutput(r.stdout);
@@ -643,6 +644,24 @@ export class N8nHost {
 			);
 		}
 		return { ...r, code, crashedAtExit, data };
+	}
+
+	/**
+	 * A preload (NODE_OPTIONS=--require) that makes `n8n execute`'s stdout blocking. n8n prints the
+	 * run (about 2 MB for 1,000 items) and then calls process.exit(); a spawned child's stdout is a
+	 * pipe that Node writes asynchronously, and process.exit() drops what is still queued (seen as
+	 * "printed no run" in about half of such runs). Written as a file beside the user folder so it
+	 * works the same from ts-jest and from the compiled tools.
+	 */
+	private stdoutBlockingPreload(): string {
+		const file = path.join(this.userFolder, '.stdout-blocking.cjs');
+		if (!fs.existsSync(file)) {
+			fs.writeFileSync(
+				file,
+				'for (const s of [process.stdout, process.stderr]) { const h = s._handle; if (h && typeof h.setBlocking === "function") h.setBlocking(true); }\n',
+			);
+		}
+		return file;
 	}
 
 	/** Raw text of `n8n export:workflow --id=<id>` (a JSON array with the one workflow, staticData included). */
