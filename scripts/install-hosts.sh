@@ -134,25 +134,6 @@ smoke_n8n() { # $1 = host dir, $2 = node binary, $3 = expected version, rest = e
 }
 
 # --- hosts -----------------------------------------------------------------------------------
-install_n8n1() {
-  local dst="${HOSTS_DIR}/${N8N1}"
-  if is_installed "${N8N1}"; then
-    log "n8n 1.123.81 already installed in ${dst} (marker present), nothing to do"
-    return
-  fi
-  local t0; t0=$(date +%s)
-  step "installing n8n 1.123.81 into ${dst} (takes ~4 min)…"
-  prepare_dir "${N8N1}"
-  step "n8n 1.123.81: npm install --ignore-scripts"
-  npm_install "${dst}" --ignore-scripts
-  step "n8n 1.123.81: npm rebuild sqlite3 --build-from-source (~1 min)…"
-  (cd "${dst}" && npm rebuild sqlite3 --build-from-source --ignore-scripts=false)
-  step "n8n 1.123.81: smoke test (n8n --version)"
-  smoke_n8n "${dst}" "$(command -v node)" "1.123.81" N8N_EXPRESSION_ENGINE=legacy
-  write_marker "${N8N1}" "n8n 1.123.81 on $(node --version)"
-  log "n8n 1.123.81 installed in $(elapsed "${t0}") ($(du -sh "${dst}" | cut -f1))"
-}
-
 install_node24() {
   local dst="${HOSTS_DIR}/${NODE24}"
   if is_installed "${NODE24}"; then
@@ -172,23 +153,26 @@ install_node24() {
   log "Node ${v} installed in $(elapsed "${t0}")"
 }
 
-install_n8n2() {
-  local dst="${HOSTS_DIR}/${N8N2}"
-  if is_installed "${N8N2}"; then
-    log "n8n 2.40.7 already installed in ${dst} (marker present), nothing to do"
+install_n8n() { # $1 = host name, $2 = n8n version, $3 = node binary that runs it, rest = env for the smoke test
+  local name="$1" version="$2" nodebin="$3"; shift 3
+  local dst="${HOSTS_DIR}/${name}"
+  if is_installed "${name}"; then
+    log "n8n ${version} already installed in ${dst} (marker present), nothing to do"
     return
   fi
   local t0; t0=$(date +%s)
-  step "installing n8n 2.40.7 into ${dst} (takes ~4 min)…"
-  prepare_dir "${N8N2}"
-  step "n8n 2.40.7: npm install --ignore-scripts"
+  step "installing n8n ${version} into ${dst} (takes ~4 min)…"
+  prepare_dir "${name}"
+  step "n8n ${version}: npm install --ignore-scripts"
   npm_install "${dst}" --ignore-scripts
-  step "n8n 2.40.7: npm rebuild sqlite3 --build-from-source with Node 20 (~1 min)…"
+  # Always built with the machine's Node 20: sqlite3 is an N-API module, so the binary also loads
+  # in the Node 24 that runs n8n 2.x.
+  step "n8n ${version}: npm rebuild sqlite3 --build-from-source (~1 min)…"
   (cd "${dst}" && npm rebuild sqlite3 --build-from-source --ignore-scripts=false)
-  step "n8n 2.40.7: smoke test (n8n --version on Node 24)"
-  smoke_n8n "${dst}" "${HOSTS_DIR}/${NODE24}/node_modules/node/bin/node" "2.40.7"
-  write_marker "${N8N2}" "n8n 2.40.7 on $("${HOSTS_DIR}/${NODE24}/node_modules/node/bin/node" --version)"
-  log "n8n 2.40.7 installed in $(elapsed "${t0}") ($(du -sh "${dst}" | cut -f1))"
+  step "n8n ${version}: smoke test (n8n --version on $("${nodebin}" --version))"
+  smoke_n8n "${dst}" "${nodebin}" "${version}" "$@"
+  write_marker "${name}" "n8n ${version} on $("${nodebin}" --version)"
+  log "n8n ${version} installed in $(elapsed "${t0}") ($(du -sh "${dst}" | cut -f1))"
 }
 
 # --- main ------------------------------------------------------------------------------------
@@ -222,7 +206,10 @@ if [[ ${all_done} -eq 1 ]]; then
 fi
 
 t_all=$(date +%s)
-if [[ ${want1} -eq 1 ]]; then install_n8n1; fi
-if [[ ${want2} -eq 1 ]]; then install_node24; install_n8n2; fi
+if [[ ${want1} -eq 1 ]]; then install_n8n "${N8N1}" 1.123.81 "$(command -v node)" N8N_EXPRESSION_ENGINE=legacy; fi
+if [[ ${want2} -eq 1 ]]; then
+  install_node24
+  install_n8n "${N8N2}" 2.40.7 "${HOSTS_DIR}/${NODE24}/node_modules/node/bin/node"
+fi
 CURRENT_STEP="(done)"
 log "done in $(elapsed "${t_all}")"
