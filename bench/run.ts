@@ -174,13 +174,25 @@ function distFingerprint(root: string): string {
 	return hash.digest('hex').slice(0, 12);
 }
 
-/** executionTime of a node's first run, from the run object `n8n execute --rawOutput` printed. */
-function nodeExecutionTime(run: unknown, nodeName: string): number | undefined {
-	if (!isRecord(run) || !isRecord(run.data) || !isRecord(run.data.resultData) || !isRecord(run.data.resultData.runData)) return undefined;
+function nodeRuns(run: unknown, nodeName: string): unknown[] {
+	if (!isRecord(run) || !isRecord(run.data) || !isRecord(run.data.resultData) || !isRecord(run.data.resultData.runData)) return [];
 	const runs = run.data.resultData.runData[nodeName];
-	if (!Array.isArray(runs) || !isRecord(runs[0])) return undefined;
-	const time = runs[0].executionTime;
-	return typeof time === 'number' ? time : undefined;
+	return Array.isArray(runs) ? runs : [];
+}
+
+/**
+ * executionTime of a node, from the run object `n8n execute --rawOutput` printed: summed over its
+ * runs (one, except for the request node inside a Loop Over Items, which runs once per item).
+ */
+function nodeExecutionTime(run: unknown, nodeName: string): number | undefined {
+	const times = nodeRuns(run, nodeName).map((task) => (isRecord(task) ? task.executionTime : undefined));
+	if (times.length === 0 || times.some((time) => typeof time !== 'number')) return undefined;
+	return (times as number[]).reduce((sum, time) => sum + time, 0);
+}
+
+/** The items of a node's first output, over all its runs. */
+function outputItems(run: unknown, nodeName: string): unknown[] {
+	return nodeRuns(run, nodeName).flatMap((_, runIndex) => nodeOutputItems(run, nodeName, 0, runIndex));
 }
 
 function workflowDuration(run: unknown): number | undefined {
@@ -220,7 +232,7 @@ function scryptMs(): number {
 function validate(spec: CaseSpec, n: number, run: unknown, sims: { durst: DurstSimulator; watcher: WatcherSimulator }): void {
 	const error = runError(run);
 	if (error !== undefined) throw new Error(`the run failed: ${String(error.message)}`);
-	const items = nodeOutputItems(run, spec.outputNode);
+	const items = outputItems(run, spec.outputNode);
 	if (items.length !== n) throw new Error(`"${spec.outputNode}" produced ${items.length} items, expected ${n}`);
 	items.forEach((item, index) => {
 		if (!isRecord(item)) throw new Error(`item ${index} of "${spec.outputNode}" is not an object`);
@@ -228,7 +240,7 @@ function validate(spec: CaseSpec, n: number, run: unknown, sims: { durst: DurstS
 		const good =
 			spec.product === 'durst'
 				? item.id === PRINTER_ID
-				: spec.id === 'wHttp'
+				: spec.id === 'wHttp' || spec.id === 'wLoop'
 					? typeof item.autologin_token === 'string' && item.autologin_token !== ''
 					: typeof item.autologinToken === 'string' && typeof item.link === 'string';
 		if (!good) throw new Error(`item ${index} of "${spec.outputNode}" is not the expected answer: ${JSON.stringify(item).slice(0, 200)}`);

@@ -10,6 +10,7 @@ const HTTP_REQUEST_VERSION = 4.5;
 const SET_VERSION = 3.4;
 const SPLIT_OUT_VERSION = 1;
 const MANUAL_TRIGGER_VERSION = 1;
+const LOOP_OVER_ITEMS_VERSION = 3;
 
 export const DURST_CREDENTIAL = { id: 'BenchDurstCred01', name: 'Durst Analytics (bench simulator)' } as const;
 export const WATCHER_CREDENTIAL = { id: 'BenchWatchCred01', name: 'Flussonic Watcher (bench simulator)' } as const;
@@ -31,7 +32,7 @@ export const LINK_BASE_URL = 'https://n8n.example.com/webhook/watcher-login';
 export const BATCH_SIZE = 10;
 export const BATCH_INTERVAL_MS = 1;
 
-export type CaseId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'wSeq' | 'wC10' | 'wHttp';
+export type CaseId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'wSeq' | 'wC10' | 'wHttp' | 'wLoop';
 export type Product = 'durst' | 'watcher';
 
 export interface CaseSpec {
@@ -46,6 +47,11 @@ export interface CaseSpec {
 	concurrency?: number;
 	/** b re-executes a's workflow: its static data then holds the token the cold run saved. */
 	reuses?: CaseId;
+	/**
+	 * The measured nodes run once per item inside a Loop Over Items: node time and output are summed
+	 * over all their runs. (The Loop node's own runs are not counted, which favours the baseline.)
+	 */
+	looped?: boolean;
 }
 
 export const CASES: Record<CaseId, CaseSpec> = {
@@ -67,12 +73,28 @@ export const CASES: Record<CaseId, CaseSpec> = {
 		measured: ['Login', 'Get Printer'],
 		outputNode: 'Get Printer',
 	},
+	g: {
+		id: 'g',
+		product: 'durst',
+		label: 'HTTP Request: login once + Loop Over Items (1 at a time)',
+		measured: ['Login', 'Get Printer'],
+		outputNode: 'Get Printer',
+		looped: true,
+	},
 	wSeq: { id: 'wSeq', product: 'watcher', label: 'Watcher node, Generate Link, sequential', measured: ['Watcher'], outputNode: 'Watcher', concurrency: 1 },
 	wC10: { id: 'wC10', product: 'watcher', label: 'Watcher node, Generate Link, concurrency 10', measured: ['Watcher'], outputNode: 'Watcher', concurrency: 10 },
 	wHttp: { id: 'wHttp', product: 'watcher', label: 'HTTP Request: same POST', measured: ['Generate Token'], outputNode: 'Generate Token' },
+	wLoop: {
+		id: 'wLoop',
+		product: 'watcher',
+		label: 'HTTP Request: same POST in Loop Over Items (1 at a time)',
+		measured: ['Generate Token'],
+		outputNode: 'Generate Token',
+		looped: true,
+	},
 };
 
-export const CASE_ORDER: CaseId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'wSeq', 'wC10', 'wHttp'];
+export const CASE_ORDER: CaseId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'wSeq', 'wC10', 'wHttp', 'wLoop'];
 
 export interface Targets {
 	durstUrl: string;
@@ -195,8 +217,51 @@ function durstGetPrinter(seed: string, targets: Targets, x: number, tokenExpress
 	});
 }
 
-/** The nodes after the generator (or, for c/f, around it) and their order. */
-function caseNodes(spec: CaseSpec, n: number, seed: string, targets: Targets): { nodes: WorkflowNode[]; order: string[] } {
+function loopNode(seed: string): WorkflowNode {
+	return {
+		id: uuid(`${seed}|loop`),
+		name: 'Loop',
+		type: 'n8n-nodes-base.splitInBatches',
+		typeVersion: LOOP_OVER_ITEMS_VERSION,
+		position: [0, 0],
+		parameters: { batchSize: 1, options: {} },
+	};
+}
+
+/**
+ * How users make the HTTP Request node wait for each answer (it otherwise starts every item's request
+ * at once): Loop Over Items with batch size 1, whose "loop" output (1) feeds the request node, which
+ * feeds back into the loop. `order` runs up to the loop; the body is wired here.
+ */
+function loopConnections(order: string[], body: string): Workflow['connections'] {
+	const connections = chain([...order, 'Loop']);
+	connections.Loop = { main: [[], [{ node: body, type: 'main', index: 0 }]] };
+	connections[body] = { main: [[{ node: 'Loop', type: 'main', index: 0 }]] };
+	return connections;
+}
+
+function watcherPost(seed: string, targets: Targets): WorkflowNode {
+	return httpRequestNode(seed, 'Generate Token', 600, {
+		method: 'POST',
+		url: `${targets.watcherUrl}/vsaas/api/v2/auth/generate-autologin-token`,
+		sendHeaders: true,
+		specifyHeaders: 'keypair',
+		headerParameters: { parameters: [{ name: 'X-Vsaas-Api-Key', value: WATCHER_API_KEY }] },
+		sendBody: true,
+		contentType: 'json',
+		specifyBody: 'keypair',
+		bodyParameters: { parameters: [{ name: 'login', value: WATCHER_LOGIN }] },
+		options: {},
+	});
+}
+
+/** The nodes after the generator (or, for c/f/g, around it) and their order (and, for loops, the wiring). */
+function caseNodes(
+	spec: CaseSpec,
+	n: number,
+	seed: string,
+	targets: Targets,
+): { nodes: WorkflowNode[]; order: string[]; connections?: Workflow['connections'] } {
 	const generator = generatorNodes(n, seed);
 	const generatorNames = generator.map((node) => node.name);
 	switch (spec.id) {
@@ -227,6 +292,16 @@ function caseNodes(spec: CaseSpec, n: number, seed: string, targets: Targets): {
 			const get = durstGetPrinter(seed, targets, 800, "={{ $('Login').first().json.xAuthToken }}", spec.id === 'f');
 			return { nodes: [generator[0], login, ...generator.slice(1), get], order: ['Start', 'Login', 'Make N', 'Items', 'Get Printer'] };
 		}
+		case 'g': {
+			const login = durstLogin(seed, targets, 200, true);
+			const get = durstGetPrinter(seed, targets, 800, "={{ $('Login').first().json.xAuthToken }}", false);
+			const order = ['Start', 'Login', 'Make N', 'Items'];
+			return {
+				nodes: [generator[0], login, ...generator.slice(1), loopNode(seed), get],
+				order: [...order, 'Loop', 'Get Printer'],
+				connections: loopConnections(order, 'Get Printer'),
+			};
+		}
 		case 'd': {
 			const login = durstLogin(seed, targets, 600, false);
 			const get = durstGetPrinter(seed, targets, 800, '={{ $json.xAuthToken }}', false);
@@ -251,26 +326,19 @@ function caseNodes(spec: CaseSpec, n: number, seed: string, targets: Targets): {
 			};
 			return { nodes: [...generator, watcher], order: [...generatorNames, 'Watcher'] };
 		}
-		case 'wHttp': {
-			const post = httpRequestNode(seed, 'Generate Token', 600, {
-				method: 'POST',
-				url: `${targets.watcherUrl}/vsaas/api/v2/auth/generate-autologin-token`,
-				sendHeaders: true,
-				specifyHeaders: 'keypair',
-				headerParameters: { parameters: [{ name: 'X-Vsaas-Api-Key', value: WATCHER_API_KEY }] },
-				sendBody: true,
-				contentType: 'json',
-				specifyBody: 'keypair',
-				bodyParameters: { parameters: [{ name: 'login', value: WATCHER_LOGIN }] },
-				options: {},
-			});
-			return { nodes: [...generator, post], order: [...generatorNames, 'Generate Token'] };
-		}
+		case 'wHttp':
+			return { nodes: [...generator, watcherPost(seed, targets)], order: [...generatorNames, 'Generate Token'] };
+		case 'wLoop':
+			return {
+				nodes: [...generator, loopNode(seed), watcherPost(seed, targets)],
+				order: [...generatorNames, 'Loop', 'Generate Token'],
+				connections: loopConnections(generatorNames, 'Generate Token'),
+			};
 	}
 }
 
 export function buildWorkflow(spec: CaseSpec, id: string, n: number, latencyMs: number, targets: Targets): Workflow {
-	const { nodes, order } = caseNodes(spec, n, id, targets);
+	const { nodes, order, connections } = caseNodes(spec, n, id, targets);
 	nodes.forEach((node, index) => {
 		node.position = [index * 200, 0];
 	});
@@ -281,7 +349,7 @@ export function buildWorkflow(spec: CaseSpec, id: string, n: number, latencyMs: 
 		versionId: uuid(`${id}|version`),
 		settings: { executionOrder: 'v1' },
 		nodes,
-		connections: chain(order),
+		connections: connections ?? chain(order),
 	};
 }
 
