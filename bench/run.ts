@@ -7,7 +7,7 @@
  * Prints a markdown table and target checks; writes bench/results/<date>.json and latest.md.
  * Needs `npm run build` (the host loads dist/) and the hosts from scripts/install-hosts.sh.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes, scryptSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -365,7 +365,12 @@ async function runCase(
 async function main(): Promise<void> {
 	const options = parseArgs(process.argv.slice(2));
 	const root = findRepoRoot();
-	if (!hostInstalled(HOST_VERSION)) throw new Error(`n8n ${HOST_VERSION} is not installed in .hosts/: run scripts/install-hosts.sh`);
+	if (!hostInstalled(HOST_VERSION)) {
+		// A fresh clone after `npm ci` has no n8n yet: install the one host the benchmark uses (as `npm start` does).
+		log(`n8n ${HOST_VERSION} is not installed yet: installing it into .hosts/ (about 5 minutes, once)`);
+		const install = spawnSync('bash', [path.join(root, 'scripts', 'install-hosts.sh'), '2'], { stdio: ['ignore', 2, 2] });
+		if (install.status !== 0 || !hostInstalled(HOST_VERSION)) throw new Error(`installing n8n ${HOST_VERSION} failed (see above)`);
+	}
 	if (!fs.existsSync(path.join(root, 'dist', 'nodes', 'DurstAnalytics', 'DurstAnalytics.node.js'))) {
 		throw new Error('dist/ has no built nodes: run `npm run build` first');
 	}
