@@ -284,21 +284,33 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
 			}
 		}
 	}
+	/** A target that compares two cases at one N and latency: failed if either failed, else `check`. */
+	const comparePair = (
+		target: string,
+		n: number,
+		latency: number,
+		[firstId, secondId, what]: [CaseId, CaseId, string],
+		check: (first: Row, second: Row) => TargetCheck,
+	): void => {
+		if (all(firstId, n, latency) === undefined || all(secondId, n, latency) === undefined) return;
+		const broken = failedOf(all(firstId, n, latency), all(secondId, n, latency));
+		const first = find(rows, firstId, n, latency);
+		const second = find(rows, secondId, n, latency);
+		if (broken !== undefined || first === undefined || second === undefined) {
+			checks.push(failedCheck(target, `${what}, ${scope(n, latency)}`, broken ?? 'no result'));
+		} else checks.push(withNoise(check(first, second), [first, second]));
+	};
 	for (const [n, latency] of combos) {
-		const pairs: Array<[CaseId, CaseId, number, string]> = [
-			['a', 'c', n + 1, 'Durst (a) vs (c)'],
-			['a', 'g', n + 1, 'Durst (a) vs (g), both one at a time'],
-			['wSeq', 'wHttp', n, 'Watcher (wSeq) vs (wHttp)'],
-			['wSeq', 'wLoop', n, 'Watcher (wSeq) vs (wLoop), both one at a time'],
+		const pairs: Array<[CaseId, CaseId, string, number]> = [
+			['a', 'c', 'Durst (a) vs (c)', n + 1],
+			['a', 'g', 'Durst (a) vs (g), both one at a time', n + 1],
+			['wSeq', 'wHttp', 'Watcher (wSeq) vs (wHttp)', n],
+			['wSeq', 'wLoop', 'Watcher (wSeq) vs (wLoop), both one at a time', n],
 		];
-		for (const [oursId, theirsId, calls, what] of pairs) {
-			if (all(oursId, n, latency) === undefined || all(theirsId, n, latency) === undefined) continue;
-			const broken = failedOf(all(oursId, n, latency), all(theirsId, n, latency));
-			const ours = find(rows, oursId, n, latency);
-			const theirs = find(rows, theirsId, n, latency);
-			if (broken !== undefined || ours === undefined || theirs === undefined) {
-				checks.push(failedCheck('Sequential <= 1.05x HTTP Request', `${what}, ${scope(n, latency)}`, broken ?? 'no result'));
-			} else checks.push(withNoise(sequentialCheck(ours, theirs, calls, what), [ours, theirs]));
+		for (const [oursId, theirsId, what, calls] of pairs) {
+			comparePair('Sequential <= 1.05x HTTP Request', n, latency, [oursId, theirsId, what], (ours, theirs) =>
+				sequentialCheck(ours, theirs, calls, what),
+			);
 		}
 	}
 	for (const [n, latency] of combos) {
@@ -307,14 +319,10 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
 			['a', 'e', 'Durst (a) vs (e)'],
 			['wSeq', 'wC10', 'Watcher'],
 		];
-		for (const [seqId, concId, what] of pairs) {
-			if (all(seqId, n, latency) === undefined || all(concId, n, latency) === undefined) continue;
-			const broken = failedOf(all(seqId, n, latency), all(concId, n, latency));
-			const sequential = find(rows, seqId, n, latency);
-			const concurrent = find(rows, concId, n, latency);
-			if (broken !== undefined || sequential === undefined || concurrent === undefined) {
-				checks.push(failedCheck('Concurrency 10 >= 7x faster than sequential', `${what}, ${scope(n, latency)}`, broken ?? 'no result'));
-			} else checks.push(withNoise(speedupCheck(sequential, concurrent, what), [sequential, concurrent]));
+		for (const pair of pairs) {
+			comparePair('Concurrency 10 >= 7x faster than sequential', n, latency, pair, (sequential, concurrent) =>
+				speedupCheck(sequential, concurrent, pair[2]),
+			);
 		}
 	}
 	for (const [n, latency] of combos) {

@@ -188,6 +188,17 @@ function httpRequestNode(seed: string, name: string, x: number, parameters: Reco
 	};
 }
 
+/** One of our nodes, as n8n loads them from N8N_CUSTOM_EXTENSIONS (type prefix CUSTOM.). */
+function ourNode(
+	seed: string,
+	name: string,
+	type: string,
+	credentials: WorkflowNode['credentials'],
+	parameters: Record<string, unknown>,
+): WorkflowNode {
+	return { id: uuid(`${seed}|${name.toLowerCase()}`), name, type: `CUSTOM.${type}`, typeVersion: 1, position: [600, 0], parameters, credentials };
+}
+
 function durstLogin(seed: string, targets: Targets, x: number, once: boolean): WorkflowNode {
 	const node = httpRequestNode(seed, 'Login', x, {
 		method: 'GET',
@@ -268,20 +279,12 @@ function caseNodes(
 		case 'a':
 		case 'b':
 		case 'e': {
-			const durst: WorkflowNode = {
-				id: uuid(`${seed}|durst`),
-				name: 'Durst',
-				type: 'CUSTOM.durstAnalytics',
-				typeVersion: 1,
-				position: [600, 0],
-				parameters: {
-					resource: 'printer',
-					operation: 'get',
-					printerId: { __rl: true, mode: 'id', value: PRINTER_ID },
-					options: { maxConcurrency: spec.concurrency ?? 1 },
-				},
-				credentials: { durstAnalyticsApi: { ...DURST_CREDENTIAL } },
-			};
+			const durst = ourNode(seed, 'Durst', 'durstAnalytics', { durstAnalyticsApi: { ...DURST_CREDENTIAL } }, {
+				resource: 'printer',
+				operation: 'get',
+				printerId: { __rl: true, mode: 'id', value: PRINTER_ID },
+				options: { maxConcurrency: spec.concurrency ?? 1 },
+			});
 			return { nodes: [...generator, durst], order: [...generatorNames, 'Durst'] };
 		}
 		case 'c':
@@ -309,21 +312,13 @@ function caseNodes(
 		}
 		case 'wSeq':
 		case 'wC10': {
-			const watcher: WorkflowNode = {
-				id: uuid(`${seed}|watcher`),
-				name: 'Watcher',
-				type: 'CUSTOM.flussonicWatcher',
-				typeVersion: 1,
-				position: [600, 0],
-				parameters: {
-					resource: 'autologin',
-					operation: 'generateLink',
-					login: { __rl: true, mode: 'email', value: WATCHER_LOGIN },
-					linkBaseUrl: LINK_BASE_URL,
-					options: { maxConcurrency: spec.concurrency ?? 1 },
-				},
-				credentials: { flussonicWatcherApi: { ...WATCHER_CREDENTIAL } },
-			};
+			const watcher = ourNode(seed, 'Watcher', 'flussonicWatcher', { flussonicWatcherApi: { ...WATCHER_CREDENTIAL } }, {
+				resource: 'autologin',
+				operation: 'generateLink',
+				login: { __rl: true, mode: 'email', value: WATCHER_LOGIN },
+				linkBaseUrl: LINK_BASE_URL,
+				options: { maxConcurrency: spec.concurrency ?? 1 },
+			});
 			return { nodes: [...generator, watcher], order: [...generatorNames, 'Watcher'] };
 		}
 		case 'wHttp':

@@ -19,7 +19,6 @@ jest.setTimeout(300_000);
 const ROOT = path.dirname(EXAMPLES_DIR);
 const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
 
-
 describe.each(HOST_VERSIONS)('n8n %s: the Watcher link in a browser', (version: HostVersion) => {
 	let host: N8nHost;
 	let watcher: WatcherSimulator;
