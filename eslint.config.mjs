@@ -4,7 +4,10 @@ import jsoncParser from 'jsonc-eslint-parser';
 import tseslint from 'typescript-eslint';
 
 // eslint-plugin-n8n-nodes-base ships eslintrc-style configs; their rule sets are applied here as flat config.
-const nodesBase = (config) => ({ plugins: { 'n8n-nodes-base': n8nNodesBase }, rules: n8nNodesBase.configs[config].rules });
+const nodesBase = (config) => ({
+	plugins: { 'n8n-nodes-base': n8nNodesBase },
+	rules: n8nNodesBase.configs[config].rules,
+});
 
 export default [
 	{ ignores: ['dist/**', 'node_modules/**', '.hosts/**', '.run/**', 'bench/results/**'] },
@@ -15,7 +18,10 @@ export default [
 			parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
 		},
 	},
-	{ files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'], ...n8nCommunityNodesPlugin.configs.recommended },
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
+		...n8nCommunityNodesPlugin.configs.recommended,
+	},
 	{ files: ['package.json'], languageOptions: { parser: jsoncParser }, ...nodesBase('community') },
 	{ files: ['credentials/**/*.ts'], ...nodesBase('credentials') },
 	{

@@ -93,7 +93,13 @@ export class ProcessTreeSampler {
 		if (this.timer !== undefined) clearInterval(this.timer);
 		this.timer = undefined;
 		this.sample();
-		return { pid: this.pid, mainPeakKb: this.mainPeakKb, treePeakKb: this.treePeakKb, processes: this.seen.size, samples: this.samples };
+		return {
+			pid: this.pid,
+			mainPeakKb: this.mainPeakKb,
+			treePeakKb: this.treePeakKb,
+			processes: this.seen.size,
+			samples: this.samples,
+		};
 	}
 
 	private sample(): void {
@@ -130,9 +136,12 @@ export interface MachineInfo {
 
 export function machineInfo(): MachineInfo {
 	const cpuinfo = readText('/proc/cpuinfo') ?? '';
-	const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
+	const model =
+		/^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
 	const meminfo = readText('/proc/meminfo') ?? '';
-	const memKb = Number(/^MemTotal:\s+(\d+) kB/m.exec(meminfo)?.[1] ?? Math.round(os.totalmem() / 1024));
+	const memKb = Number(
+		/^MemTotal:\s+(\d+) kB/m.exec(meminfo)?.[1] ?? Math.round(os.totalmem() / 1024),
+	);
 	return {
 		cpuModel: model,
 		cores: os.cpus().length,

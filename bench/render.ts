@@ -19,7 +19,11 @@ function main(): void {
 	if (given !== undefined) file = path.resolve(given);
 	else {
 		// ISO dates sort as text.
-		const newest = fs.readdirSync(dir).filter((name) => /^\d{4}-.*\.json$/.test(name)).sort().pop();
+		const newest = fs
+			.readdirSync(dir)
+			.filter((name) => /^\d{4}-.*\.json$/.test(name))
+			.sort()
+			.pop();
 		if (newest === undefined) throw new Error(`no results in ${dir}: run the benchmark first`);
 		file = path.join(dir, newest);
 	}

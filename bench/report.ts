@@ -127,9 +127,13 @@ export function aggregate(executions: Execution[]): Row[] {
 		// A failed repetition never contributes a number: a broken case must not look fast.
 		const source = ok.length > 0 ? ok : list;
 		const times = source.map((execution) => execution.nodeTimeMs);
-		const logins = source.map((execution) => execution.logins).filter((value): value is number => value !== null);
+		const logins = source
+			.map((execution) => execution.logins)
+			.filter((value): value is number => value !== null);
 		const calls = source.map((execution) => execution.httpCalls);
-		const inFlight = source.map((execution) => execution.maxInFlight).filter((value): value is number => value !== null);
+		const inFlight = source
+			.map((execution) => execution.maxInFlight)
+			.filter((value): value is number => value !== null);
 		const nodeTimeMs = Math.min(...times);
 		rows.push({
 			caseId: first.caseId,
@@ -139,7 +143,9 @@ export function aggregate(executions: Execution[]): Row[] {
 			n: first.n,
 			latencyMs: first.latencyMs,
 			runs: list.length,
-			failed: list.filter((execution) => execution.error !== undefined).map((execution) => execution.error as string),
+			failed: list
+				.filter((execution) => execution.error !== undefined)
+				.map((execution) => execution.error as string),
 			nodeTimeMs: round(nodeTimeMs),
 			nodeTimeMedianMs: round(median(times)),
 			runTimesMs: [...times].sort((x, y) => x - y),
@@ -154,7 +160,12 @@ export function aggregate(executions: Execution[]): Row[] {
 			treePeakRssMb: round(median(source.map((execution) => execution.treePeakRssMb))),
 		});
 	}
-	const order = (row: Row): number[] => [row.latencyMs, row.product === 'durst' ? 0 : 1, row.n, CASE_ORDER.indexOf(row.caseId)];
+	const order = (row: Row): number[] => [
+		row.latencyMs,
+		row.product === 'durst' ? 0 : 1,
+		row.n,
+		CASE_ORDER.indexOf(row.caseId),
+	];
 	return rows.sort((x, y) => {
 		const a = order(x);
 		const b = order(y);
@@ -164,12 +175,20 @@ export function aggregate(executions: Execution[]): Row[] {
 }
 
 function find(rows: Row[], caseId: CaseId, n: number, latencyMs: number): Row | undefined {
-	return rows.find((row) => row.caseId === caseId && row.n === n && row.latencyMs === latencyMs && row.failed.length < row.runs);
+	return rows.find(
+		(row) =>
+			row.caseId === caseId &&
+			row.n === n &&
+			row.latencyMs === latencyMs &&
+			row.failed.length < row.runs,
+	);
 }
 
 function failedOf(...rows: Array<Row | undefined>): string | undefined {
 	const broken = rows.filter((row): row is Row => row !== undefined && row.failed.length > 0);
-	return broken.length > 0 ? broken.map((row) => `(${row.caseId}) ${row.failed[0]}`).join('; ') : undefined;
+	return broken.length > 0
+		? broken.map((row) => `(${row.caseId}) ${row.failed[0]}`).join('; ')
+		: undefined;
 }
 
 function scope(n: number, latencyMs: number): string {
@@ -189,7 +208,10 @@ function sequentialCheck(ours: Row, theirs: Row, calls: number, what: string): T
 	};
 	if (status === 'miss') {
 		const floor = calls * ours.latencyMs;
-		const inFlight = theirs.maxInFlight !== null ? ` (up to ${theirs.maxInFlight} of its requests in flight at once)` : '';
+		const inFlight =
+			theirs.maxInFlight !== null
+				? ` (up to ${theirs.maxInFlight} of its requests in flight at once)`
+				: '';
 		if (ours.latencyMs > 0 && theirs.nodeTimeMs < floor) {
 			check.why =
 				`The HTTP Request node is not sequential: HttpRequestV3 starts the request of every item before awaiting any${inFlight}, ` +
@@ -235,7 +257,8 @@ function watcherBoundCheck(row: Row, concurrency: number): TargetCheck {
 		limit: `<= ${round(bound)} ms`,
 		status: row.latencyMs === 0 ? 'n/a' : row.nodeTimeMs <= bound ? 'pass' : 'miss',
 	};
-	if (row.latencyMs === 0) check.why = 'The bound is 0 ms at 0 ms latency: only meaningful with latency.';
+	if (row.latencyMs === 0)
+		check.why = 'The bound is 0 ms at 0 ms latency: only meaningful with latency.';
 	else if (check.status === 'miss') {
 		check.why =
 			`${round(row.nodeTimeMs - ideal)} ms above the pure latency (${round(ideal)} ms), i.e. ` +
@@ -254,7 +277,9 @@ function withNoise(check: TargetCheck, involved: Row[]): TargetCheck {
 
 export function checkTargets(rows: Row[]): TargetCheck[] {
 	const checks: TargetCheck[] = [];
-	const combos = [...new Set(rows.map((row) => `${row.n}|${row.latencyMs}`))].map((key) => key.split('|').map(Number));
+	const combos = [...new Set(rows.map((row) => `${row.n}|${row.latencyMs}`))].map((key) =>
+		key.split('|').map(Number),
+	);
 	const failedCheck = (target: string, where: string, reason: string): TargetCheck => ({
 		target,
 		scope: where,
@@ -270,7 +295,8 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
 		const b = find(rows, 'b', n, latency);
 		if (all('b', n, latency) !== undefined) {
 			const broken = failedOf(all('b', n, latency));
-			if (b === undefined || broken !== undefined) checks.push(failedCheck('Warm cache: 0 logins', scope(n, latency), broken ?? 'no result'));
+			if (b === undefined || broken !== undefined)
+				checks.push(failedCheck('Warm cache: 0 logins', scope(n, latency), broken ?? 'no result'));
 			else {
 				const check: TargetCheck = {
 					target: 'Warm cache: 0 logins',
@@ -279,7 +305,9 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
 					limit: '0',
 					status: b.logins === 0 ? 'pass' : 'miss',
 				};
-				if (check.status === 'miss') check.why = 'The warm run logged in: the token saved by the cold run was not found or not usable.';
+				if (check.status === 'miss')
+					check.why =
+						'The warm run logged in: the token saved by the cold run was not found or not usable.';
 				checks.push(check);
 			}
 		}
@@ -308,8 +336,12 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
 			['wSeq', 'wLoop', 'Watcher (wSeq) vs (wLoop), both one at a time', n],
 		];
 		for (const [oursId, theirsId, what, calls] of pairs) {
-			comparePair('Sequential <= 1.05x HTTP Request', n, latency, [oursId, theirsId, what], (ours, theirs) =>
-				sequentialCheck(ours, theirs, calls, what),
+			comparePair(
+				'Sequential <= 1.05x HTTP Request',
+				n,
+				latency,
+				[oursId, theirsId, what],
+				(ours, theirs) => sequentialCheck(ours, theirs, calls, what),
 			);
 		}
 	}
@@ -320,19 +352,37 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
 			['wSeq', 'wC10', 'Watcher'],
 		];
 		for (const pair of pairs) {
-			comparePair('Concurrency 10 >= 7x faster than sequential', n, latency, pair, (sequential, concurrent) =>
-				speedupCheck(sequential, concurrent, pair[2]),
+			comparePair(
+				'Concurrency 10 >= 7x faster than sequential',
+				n,
+				latency,
+				pair,
+				(sequential, concurrent) => speedupCheck(sequential, concurrent, pair[2]),
 			);
 		}
 	}
 	for (const [n, latency] of combos) {
-		for (const [caseId, concurrency] of [['wSeq', 1], ['wC10', 10]] as Array<[CaseId, number]>) {
+		for (const [caseId, concurrency] of [
+			['wSeq', 1],
+			['wC10', 10],
+		] as Array<[CaseId, number]>) {
 			if (all(caseId, n, latency) === undefined) continue;
 			const broken = failedOf(all(caseId, n, latency));
 			const row = find(rows, caseId, n, latency);
 			if (broken !== undefined || row === undefined) {
-				checks.push(failedCheck('Watcher <= 1.2 x (N x latency / concurrency)', `concurrency ${concurrency}, ${scope(n, latency)}`, broken ?? 'no result'));
-			} else checks.push(row.latencyMs === 0 ? watcherBoundCheck(row, concurrency) : withNoise(watcherBoundCheck(row, concurrency), [row]));
+				checks.push(
+					failedCheck(
+						'Watcher <= 1.2 x (N x latency / concurrency)',
+						`concurrency ${concurrency}, ${scope(n, latency)}`,
+						broken ?? 'no result',
+					),
+				);
+			} else
+				checks.push(
+					row.latencyMs === 0
+						? watcherBoundCheck(row, concurrency)
+						: withNoise(watcherBoundCheck(row, concurrency), [row]),
+				);
 		}
 	}
 	return checks;
@@ -365,7 +415,9 @@ export function buildNotes(meta: RunMeta, rows: Row[], executions: Execution[]):
 		`HTTP Request Batching, checked in the V3 source: it only sleeps \`batchInterval\` ms before every \`batchSize\`-th item while the requests ` +
 			`are being started, and not at all when the interval is 0 (then it changes nothing). It never waits for answers, so it spaces ` +
 			`requests out in time but does not bound how many are in flight` +
-			(rows.some((row) => row.caseId === 'f' && row.maxInFlight !== null) ? ` (seen: (f) up to ${inFlight('f')})` : '') +
+			(rows.some((row) => row.caseId === 'f' && row.maxInFlight !== null)
+				? ` (seen: (f) up to ${inFlight('f')})`
+				: '') +
 			`. (f) uses ${BATCH_SIZE} items per ${BATCH_INTERVAL_MS} ms.`,
 	);
 	notes.push(
@@ -376,8 +428,16 @@ export function buildNotes(meta: RunMeta, rows: Row[], executions: Execution[]):
 	const watcherGap = rows
 		.filter((row) => row.caseId === 'wSeq')
 		.map((row) => {
-			const durst = rows.find((other) => other.caseId === 'b' && other.n === row.n && other.latencyMs === row.latencyMs && other.failed.length < other.runs);
-			return durst === undefined ? undefined : `${round(row.msPerItem - durst.msPerItem, 2)} ms/item at N=${row.n}, ${row.latencyMs} ms`;
+			const durst = rows.find(
+				(other) =>
+					other.caseId === 'b' &&
+					other.n === row.n &&
+					other.latencyMs === row.latencyMs &&
+					other.failed.length < other.runs,
+			);
+			return durst === undefined
+				? undefined
+				: `${round(row.msPerItem - durst.msPerItem, 2)} ms/item at N=${row.n}, ${row.latencyMs} ms`;
 		})
 		.filter((text): text is string => text !== undefined);
 	if (watcherGap.length > 0) {
@@ -390,7 +450,13 @@ export function buildNotes(meta: RunMeta, rows: Row[], executions: Execution[]):
 				`connections alive), which \`--cpu-prof DIR\` shows.`,
 		);
 	}
-	const builds = [...new Set(executions.map((execution) => execution.dist).filter((dist): dist is string => dist !== undefined))];
+	const builds = [
+		...new Set(
+			executions
+				.map((execution) => execution.dist)
+				.filter((dist): dist is string => dist !== undefined),
+		),
+	];
 	if (builds.length > 1) {
 		const byBuild = builds.map((dist) => {
 			const ran = executions.filter((execution) => execution.dist === dist);
@@ -408,7 +474,7 @@ export function buildNotes(meta: RunMeta, rows: Row[], executions: Execution[]):
 		);
 	}
 	notes.push(
-		'Method: every case is one `n8n execute --id` (a fresh process, so the Durst node\'s in-memory cache is empty and only static data ' +
+		"Method: every case is one `n8n execute --id` (a fresh process, so the Durst node's in-memory cache is empty and only static data " +
 			'carries a token from (a) to (b)); simulator counters are reset before each case. `n8n execute` is started with a preload that makes ' +
 			'its stdout blocking: otherwise n8n exits before a large printed run (about 2 MB at N=1,000) is written out.',
 	);
@@ -423,18 +489,29 @@ function mb(value: number): string {
 	return value > 0 ? String(value) : '-';
 }
 
-export function markdown(meta: RunMeta, rows: Row[], checks: TargetCheck[], notes: string[]): string {
+export function markdown(
+	meta: RunMeta,
+	rows: Row[],
+	checks: TargetCheck[],
+	notes: string[],
+): string {
 	const lines: string[] = [];
 	const m = meta.machine;
 	lines.push(`# Benchmark: our nodes vs HTTP Request nodes in n8n ${meta.n8nVersion}`);
 	lines.push('');
 	lines.push(`- Date: ${meta.date}`);
-	lines.push(`- Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memTotalMb.toLocaleString('en-US')} MB RAM, ${m.kernel}`);
-	lines.push(`- Load average (1/5/15 min) before: ${m.loadAverage.join(' / ')}, after: ${meta.loadAverageAfter.join(' / ')}`);
+	lines.push(
+		`- Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memTotalMb.toLocaleString('en-US')} MB RAM, ${m.kernel}`,
+	);
+	lines.push(
+		`- Load average (1/5/15 min) before: ${m.loadAverage.join(' / ')}, after: ${meta.loadAverageAfter.join(' / ')}`,
+	);
 	lines.push(
 		`- n8n ${meta.n8nVersion} (n8n-nodes-base ${meta.nodesBaseVersion}) on Node ${meta.hostNode}; benchmark and simulators on Node ${meta.runnerNode}`,
 	);
-	lines.push(`- Package ${meta.packageVersion} at ${meta.gitCommit}${meta.distAtStart !== undefined ? `, dist/ build ${meta.distAtStart}` : ''}`);
+	lines.push(
+		`- Package ${meta.packageVersion} at ${meta.gitCommit}${meta.distAtStart !== undefined ? `, dist/ build ${meta.distAtStart}` : ''}`,
+	);
 	lines.push(
 		`- N: ${meta.ns.join(', ')}; simulator latency: ${meta.latencies.map((l) => `${l} ms`).join(', ')}; ` +
 			(meta.repeat > 1
@@ -451,12 +528,23 @@ export function markdown(meta: RunMeta, rows: Row[], checks: TargetCheck[], note
 	for (const row of rows) {
 		const label = `(${row.caseId}) ${row.label}`;
 		if (row.failed.length === row.runs) {
-			lines.push(`| ${cell(label)} | ${row.n} | ${row.latencyMs} | FAILED: ${cell(row.failed[0].slice(0, 160))} | |${multi ? ' |' : ''} | | | |`);
+			lines.push(
+				`| ${cell(label)} | ${row.n} | ${row.latencyMs} | FAILED: ${cell(row.failed[0].slice(0, 160))} | |${multi ? ' |' : ''} | | | |`,
+			);
 			continue;
 		}
-		const logins = row.loginsRange === null ? '-' : row.loginsRange[0] === row.loginsRange[1] ? String(row.logins) : `${row.loginsRange[0]}-${row.loginsRange[1]}`;
-		const calls = row.httpCallsRange[0] === row.httpCallsRange[1] ? String(row.httpCalls) : `${row.httpCallsRange[0]}-${row.httpCallsRange[1]}`;
-		const failed = row.failed.length > 0 ? ` (${row.failed.length} of ${row.runs} runs FAILED)` : '';
+		const logins =
+			row.loginsRange === null
+				? '-'
+				: row.loginsRange[0] === row.loginsRange[1]
+					? String(row.logins)
+					: `${row.loginsRange[0]}-${row.loginsRange[1]}`;
+		const calls =
+			row.httpCallsRange[0] === row.httpCallsRange[1]
+				? String(row.httpCalls)
+				: `${row.httpCallsRange[0]}-${row.httpCallsRange[1]}`;
+		const failed =
+			row.failed.length > 0 ? ` (${row.failed.length} of ${row.runs} runs FAILED)` : '';
 		const runs = multi ? ` ${row.runTimesMs.join(' / ')} |` : '';
 		lines.push(
 			`| ${cell(label + failed)} | ${row.n.toLocaleString('en-US')} | ${row.latencyMs} | ${row.nodeTimeMs} | ${row.msPerItem} |${runs} ${logins} | ${calls} | ${row.maxInFlight ?? '-'} | ${mb(row.peakRssMb)} |`,
@@ -465,19 +553,21 @@ export function markdown(meta: RunMeta, rows: Row[], checks: TargetCheck[], note
 	lines.push('');
 	lines.push('Columns:');
 	lines.push(
-		'- Node time: `executionTime` of the measured nodes in n8n\'s run data. Our node alone for (a), (b), (e) and the Watcher node; ' +
+		"- Node time: `executionTime` of the measured nodes in n8n's run data. Our node alone for (a), (b), (e) and the Watcher node; " +
 			'for (c), (d), (f), (g) the sum of the HTTP Request nodes "Login" and "Get Printer"; for the Watcher baselines their one HTTP Request node. ' +
-			'In the loop cases (g) and (wLoop) the request node runs once per item and its runs are summed; the Loop Over Items node\'s own ' +
+			"In the loop cases (g) and (wLoop) the request node runs once per item and its runs are summed; the Loop Over Items node's own " +
 			'runs are not counted (which favours the baseline). ' +
 			'The generator (Manual Trigger, Set, Split Out) is not counted.',
 	);
-	lines.push('- Logins: calls of `GET /api/v1/login` on the Durst simulator. HTTP calls: every API call both simulators received during the case.');
+	lines.push(
+		'- Logins: calls of `GET /api/v1/login` on the Durst simulator. HTTP calls: every API call both simulators received during the case.',
+	);
 	lines.push(
 		'- Max in flight: the most requests that reached the simulators within one latency period, from their request log. A client ' +
 			'that waits for each answer cannot exceed its concurrency there; one that starts every request at once reaches about N. Not defined at 0 ms.',
 	);
 	lines.push(
-		'- Peak RSS: the kernel\'s high-water mark (VmHWM) of the `n8n execute` process, start-up included (n8n alone is most of it), ' +
+		"- Peak RSS: the kernel's high-water mark (VmHWM) of the `n8n execute` process, start-up included (n8n alone is most of it), " +
 			'one process per case (median of the runs); sampled from /proc every 20 ms. The JSON also has the summed RSS of its process tree.',
 	);
 	lines.push(
@@ -516,15 +606,28 @@ export interface ResultsFile {
 }
 
 /** Writes `<date>.json` (or `file` when given) and latest.md; returns the markdown. */
-export function writeResults(dir: string, meta: RunMeta, executions: Execution[], file?: string): { text: string; jsonFile: string } {
+export function writeResults(
+	dir: string,
+	meta: RunMeta,
+	executions: Execution[],
+	file?: string,
+): { text: string; jsonFile: string } {
 	const rows = aggregate(executions);
 	const targets = checkTargets(rows);
 	const notes = buildNotes(meta, rows, executions);
 	const text = markdown(meta, rows, targets, notes);
 	fs.mkdirSync(dir, { recursive: true });
 	// Colons are not allowed in file names everywhere (Windows checkouts).
-	const jsonFile = file ?? path.join(dir, `${meta.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
-	const json: ResultsFile = { meta, notes, rows, targets, executions, batching: { batchSize: BATCH_SIZE, batchIntervalMs: BATCH_INTERVAL_MS } };
+	const jsonFile =
+		file ?? path.join(dir, `${meta.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
+	const json: ResultsFile = {
+		meta,
+		notes,
+		rows,
+		targets,
+		executions,
+		batching: { batchSize: BATCH_SIZE, batchIntervalMs: BATCH_INTERVAL_MS },
+	};
 	fs.writeFileSync(jsonFile, `${JSON.stringify(json, null, 2)}\n`);
 	fs.writeFileSync(path.join(dir, 'latest.md'), text);
 	return { text, jsonFile };

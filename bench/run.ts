@@ -45,14 +45,26 @@ const USAGE = `usage: run.js [--quick] [--n 100,1000] [--latency 0,20] [--repeat
 
 function parseList(flag: string, text: string | undefined, min: number): number[] {
 	const values = (text ?? '').split(',').map((part) => Number(part.trim()));
-	if (text === undefined || values.length === 0 || values.some((v) => !Number.isInteger(v) || v < min)) {
-		throw new Error(`${flag} needs a comma-separated list of whole numbers >= ${min}, got ${String(text)}\n${USAGE}`);
+	if (
+		text === undefined ||
+		values.length === 0 ||
+		values.some((v) => !Number.isInteger(v) || v < min)
+	) {
+		throw new Error(
+			`${flag} needs a comma-separated list of whole numbers >= ${min}, got ${String(text)}\n${USAGE}`,
+		);
 	}
 	return values;
 }
 
 export function parseArgs(argv: readonly string[]): Options {
-	const options: Options = { ns: [100, 1000], latencies: [0, 20], repeat: 3, cases: [...CASE_ORDER], verbose: false };
+	const options: Options = {
+		ns: [100, 1000],
+		latencies: [0, 20],
+		repeat: 3,
+		cases: [...CASE_ORDER],
+		verbose: false,
+	};
 	let quick = false;
 	// --quick only fills in what was not given explicitly.
 	const given = { ns: false, latencies: false, repeat: false };
@@ -80,7 +92,8 @@ export function parseArgs(argv: readonly string[]): Options {
 			case '--cases': {
 				const cases = (value() ?? '').split(',').map((part) => part.trim());
 				const unknown = cases.filter((id) => !(CASE_ORDER as string[]).includes(id));
-				if (unknown.length > 0 || cases.length === 0) throw new Error(`unknown case(s) ${unknown.join(', ')}\n${USAGE}`);
+				if (unknown.length > 0 || cases.length === 0)
+					throw new Error(`unknown case(s) ${unknown.join(', ')}\n${USAGE}`);
 				options.cases = CASE_ORDER.filter((id) => cases.includes(id));
 				break;
 			}
@@ -108,7 +121,8 @@ export function parseArgs(argv: readonly string[]): Options {
 		if (!given.latencies) options.latencies = [20];
 		if (!given.repeat) options.repeat = 1;
 	}
-	if (options.cases.includes('b') && !options.cases.includes('a')) throw new Error('case b re-executes the workflow of case a: add a');
+	if (options.cases.includes('b') && !options.cases.includes('a'))
+		throw new Error('case b re-executes the workflow of case a: add a');
 	return options;
 }
 
@@ -121,7 +135,8 @@ function findRepoRoot(): string {
 			if (pkg.name === 'n8n-nodes-watcher-durst') return dir;
 		}
 		const parent = path.dirname(dir);
-		if (parent === dir) throw new Error(`no package.json of n8n-nodes-watcher-durst above ${__dirname}`);
+		if (parent === dir)
+			throw new Error(`no package.json of n8n-nodes-watcher-durst above ${__dirname}`);
 		dir = parent;
 	}
 }
@@ -141,8 +156,14 @@ function readVersion(file: string): string {
 
 function gitCommit(root: string): string {
 	try {
-		const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-		const dirty = execFileSync('git', ['status', '--porcelain', '--', 'nodes', 'credentials'], { cwd: root, encoding: 'utf8' }).trim();
+		const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+			cwd: root,
+			encoding: 'utf8',
+		}).trim();
+		const dirty = execFileSync('git', ['status', '--porcelain', '--', 'nodes', 'credentials'], {
+			cwd: root,
+			encoding: 'utf8',
+		}).trim();
 		return dirty === '' ? commit : `${commit} (nodes/ or credentials/ modified)`;
 	} catch {
 		return 'unknown';
@@ -166,7 +187,8 @@ function distFingerprint(root: string): string {
 		for (const entry of entries.sort((x, y) => x.name.localeCompare(y.name))) {
 			const file = path.join(dir, entry.name);
 			if (entry.isDirectory()) walk(file);
-			else if (entry.name.endsWith('.js')) hash.update(`${path.relative(root, file)}\0`).update(fs.readFileSync(file));
+			else if (entry.name.endsWith('.js'))
+				hash.update(`${path.relative(root, file)}\0`).update(fs.readFileSync(file));
 		}
 	};
 	walk(path.join(root, 'dist', 'nodes'));
@@ -175,7 +197,13 @@ function distFingerprint(root: string): string {
 }
 
 function nodeRuns(run: unknown, nodeName: string): unknown[] {
-	if (!isRecord(run) || !isRecord(run.data) || !isRecord(run.data.resultData) || !isRecord(run.data.resultData.runData)) return [];
+	if (
+		!isRecord(run) ||
+		!isRecord(run.data) ||
+		!isRecord(run.data.resultData) ||
+		!isRecord(run.data.resultData.runData)
+	)
+		return [];
 	const runs = run.data.resultData.runData[nodeName];
 	return Array.isArray(runs) ? runs : [];
 }
@@ -185,18 +213,23 @@ function nodeRuns(run: unknown, nodeName: string): unknown[] {
  * runs (one, except for the request node inside a Loop Over Items, which runs once per item).
  */
 function nodeExecutionTime(run: unknown, nodeName: string): number | undefined {
-	const times = nodeRuns(run, nodeName).map((task) => (isRecord(task) ? task.executionTime : undefined));
+	const times = nodeRuns(run, nodeName).map((task) =>
+		isRecord(task) ? task.executionTime : undefined,
+	);
 	if (times.length === 0 || times.some((time) => typeof time !== 'number')) return undefined;
 	return (times as number[]).reduce((sum, time) => sum + time, 0);
 }
 
 /** The items of a node's first output, over all its runs. */
 function outputItems(run: unknown, nodeName: string): unknown[] {
-	return nodeRuns(run, nodeName).flatMap((_, runIndex) => nodeOutputItems(run, nodeName, 0, runIndex));
+	return nodeRuns(run, nodeName).flatMap((_, runIndex) =>
+		nodeOutputItems(run, nodeName, 0, runIndex),
+	);
 }
 
 function workflowDuration(run: unknown): number | undefined {
-	if (!isRecord(run) || typeof run.startedAt !== 'string' || typeof run.stoppedAt !== 'string') return undefined;
+	if (!isRecord(run) || typeof run.startedAt !== 'string' || typeof run.stoppedAt !== 'string')
+		return undefined;
 	const ms = Date.parse(run.stoppedAt) - Date.parse(run.startedAt);
 	return Number.isFinite(ms) ? ms : undefined;
 }
@@ -229,24 +262,37 @@ function scryptMs(): number {
 }
 
 /** Throws unless the case produced exactly N good items and the server saw N data calls. */
-function validate(spec: CaseSpec, n: number, run: unknown, sims: { durst: DurstSimulator; watcher: WatcherSimulator }): void {
+function validate(
+	spec: CaseSpec,
+	n: number,
+	run: unknown,
+	sims: { durst: DurstSimulator; watcher: WatcherSimulator },
+): void {
 	const error = runError(run);
 	if (error !== undefined) throw new Error(`the run failed: ${String(error.message)}`);
 	const items = outputItems(run, spec.outputNode);
-	if (items.length !== n) throw new Error(`"${spec.outputNode}" produced ${items.length} items, expected ${n}`);
+	if (items.length !== n)
+		throw new Error(`"${spec.outputNode}" produced ${items.length} items, expected ${n}`);
 	items.forEach((item, index) => {
 		if (!isRecord(item)) throw new Error(`item ${index} of "${spec.outputNode}" is not an object`);
-		if ('error' in item) throw new Error(`item ${index} of "${spec.outputNode}" is an error item: ${JSON.stringify(item.error)}`);
+		if ('error' in item)
+			throw new Error(
+				`item ${index} of "${spec.outputNode}" is an error item: ${JSON.stringify(item.error)}`,
+			);
 		const good =
 			spec.product === 'durst'
 				? item.id === PRINTER_ID
 				: spec.id === 'wHttp' || spec.id === 'wLoop'
 					? typeof item.autologin_token === 'string' && item.autologin_token !== ''
 					: typeof item.autologinToken === 'string' && typeof item.link === 'string';
-		if (!good) throw new Error(`item ${index} of "${spec.outputNode}" is not the expected answer: ${JSON.stringify(item).slice(0, 200)}`);
+		if (!good)
+			throw new Error(
+				`item ${index} of "${spec.outputNode}" is not the expected answer: ${JSON.stringify(item).slice(0, 200)}`,
+			);
 	});
 	for (const name of spec.measured) {
-		if (nodeExecutionTime(run, name) === undefined) throw new Error(`no executionTime for "${name}" in the run data`);
+		if (nodeExecutionTime(run, name) === undefined)
+			throw new Error(`no executionTime for "${name}" in the run data`);
 	}
 	if (spec.product === 'durst' && sims.durst.requests !== n) {
 		throw new Error(`Durst saw ${sims.durst.requests} authenticated data calls, expected ${n}`);
@@ -311,14 +357,19 @@ async function runCase(
 	sims.watcher.clearRequestLog();
 	// Generous: a sequential case needs (N + 1) x latency, n8n's start-up several seconds on a busy machine.
 	const timeoutMs = 120_000 + 4 * (n + 1) * latencyMs;
-	const sampler = new ProcessTreeSampler((argv) => argv.includes('execute') && argv.includes(`--id=${id}`));
+	const sampler = new ProcessTreeSampler(
+		(argv) => argv.includes('execute') && argv.includes(`--id=${id}`),
+	);
 	state.sampler = sampler;
 	const started = Date.now();
 	sampler.start();
 	let result: Awaited<ReturnType<N8nHost['execute']>> | undefined;
 	let failure: string | undefined;
 	try {
-		const env: Record<string, string> = cpuProfileDir === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir="${cpuProfileDir}"` };
+		const env: Record<string, string> =
+			cpuProfileDir === undefined
+				? {}
+				: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir="${cpuProfileDir}"` };
 		result = await host.execute(id, { timeoutMs, env });
 	} catch (error) {
 		failure = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -328,7 +379,8 @@ async function runCase(
 	const processMs = Date.now() - started;
 	const nodeTimes: Record<string, number> = {};
 	if (result !== undefined) {
-		for (const name of spec.measured) nodeTimes[name] = nodeExecutionTime(result.data, name) ?? Number.NaN;
+		for (const name of spec.measured)
+			nodeTimes[name] = nodeExecutionTime(result.data, name) ?? Number.NaN;
 		if (failure === undefined) {
 			try {
 				if (result.code !== 0) throw new Error(`n8n execute exited with ${result.code}`);
@@ -339,7 +391,9 @@ async function runCase(
 		}
 	}
 	if (failure !== undefined && result !== undefined && state.host !== undefined) {
-		log(`(${spec.id}) failed; last n8n output:\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`);
+		log(
+			`(${spec.id}) failed; last n8n output:\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`,
+		);
 	}
 	const execution: Execution = {
 		caseId: spec.id,
@@ -353,7 +407,10 @@ async function runCase(
 		processMs,
 		logins: spec.product === 'durst' ? sims.durst.logins : null,
 		httpCalls: sims.durst.totalCalls + sims.watcher.totalCalls,
-		maxInFlight: latencyMs > 0 ? maxArrivalsWithin([...sims.durst.requestLog, ...sims.watcher.requestLog], latencyMs) : null,
+		maxInFlight:
+			latencyMs > 0
+				? maxArrivalsWithin([...sims.durst.requestLog, ...sims.watcher.requestLog], latencyMs)
+				: null,
 		peakRssMb: Math.round(memory.mainPeakKb / 1024),
 		treePeakRssMb: Math.round(memory.treePeakKb / 1024),
 		crashedAtExit: result?.crashedAtExit ?? false,
@@ -367,11 +424,18 @@ async function main(): Promise<void> {
 	const root = findRepoRoot();
 	if (!hostInstalled(HOST_VERSION)) {
 		// A fresh clone after `npm ci` has no n8n yet: install the one host the benchmark uses (as `npm start` does).
-		log(`n8n ${HOST_VERSION} is not installed yet: installing it into .hosts/ (about 5 minutes, once)`);
-		const install = spawnSync('bash', [path.join(root, 'scripts', 'install-hosts.sh'), '2'], { stdio: ['ignore', 2, 2] });
-		if (install.status !== 0 || !hostInstalled(HOST_VERSION)) throw new Error(`installing n8n ${HOST_VERSION} failed (see above)`);
+		log(
+			`n8n ${HOST_VERSION} is not installed yet: installing it into .hosts/ (about 5 minutes, once)`,
+		);
+		const install = spawnSync('bash', [path.join(root, 'scripts', 'install-hosts.sh'), '2'], {
+			stdio: ['ignore', 2, 2],
+		});
+		if (install.status !== 0 || !hostInstalled(HOST_VERSION))
+			throw new Error(`installing n8n ${HOST_VERSION} failed (see above)`);
 	}
-	if (!fs.existsSync(path.join(root, 'dist', 'nodes', 'DurstAnalytics', 'DurstAnalytics.node.js'))) {
+	if (
+		!fs.existsSync(path.join(root, 'dist', 'nodes', 'DurstAnalytics', 'DurstAnalytics.node.js'))
+	) {
 		throw new Error('dist/ has no built nodes: run `npm run build` first');
 	}
 	installSignalHandlers();
@@ -402,13 +466,16 @@ async function main(): Promise<void> {
 				for (const caseId of options.cases) {
 					const spec = CASES[caseId];
 					const id = workflowId(spec.reuses ?? caseId, n, latencyMs, rep);
-					if (spec.reuses === undefined) workflows.push(buildWorkflow(spec, id, n, latencyMs, targets));
+					if (spec.reuses === undefined)
+						workflows.push(buildWorkflow(spec, id, n, latencyMs, targets));
 					plan.push({ spec, id, n, latencyMs, rep });
 				}
 			}
 		}
 	}
-	log(`n8n ${HOST_VERSION} in ${host.userFolder}; importing ${workflows.length} workflows and 2 credentials`);
+	log(
+		`n8n ${HOST_VERSION} in ${host.userFolder}; importing ${workflows.length} workflows and 2 credentials`,
+	);
 	await host.importCredentials(credentials(targets));
 	await host.importWorkflow(workflows);
 
@@ -420,7 +487,16 @@ async function main(): Promise<void> {
 		sims.watcher.latencyMs = step.latencyMs;
 		// Other people rebuild dist/ in this checkout: each execution records which build it ran.
 		const dist = distFingerprint(root);
-		const execution = await runCase(host, step.spec, step.id, step.n, step.latencyMs, step.rep, sims, options.cpuProfileDir);
+		const execution = await runCase(
+			host,
+			step.spec,
+			step.id,
+			step.n,
+			step.latencyMs,
+			step.rep,
+			sims,
+			options.cpuProfileDir,
+		);
 		execution.dist = dist;
 		if (state.interrupted) return;
 		executions.push(execution);
@@ -438,9 +514,13 @@ async function main(): Promise<void> {
 		machine,
 		loadAverageAfter: machineInfo().loadAverage,
 		runnerNode: process.versions.node,
-		hostNode: execFileSync(host.paths.nodeBin, ['--version'], { encoding: 'utf8' }).trim().replace(/^v/, ''),
+		hostNode: execFileSync(host.paths.nodeBin, ['--version'], { encoding: 'utf8' })
+			.trim()
+			.replace(/^v/, ''),
 		n8nVersion: readVersion(path.join(host.paths.dir, 'node_modules', 'n8n', 'package.json')),
-		nodesBaseVersion: readVersion(path.join(host.paths.dir, 'node_modules', 'n8n-nodes-base', 'package.json')),
+		nodesBaseVersion: readVersion(
+			path.join(host.paths.dir, 'node_modules', 'n8n-nodes-base', 'package.json'),
+		),
 		packageVersion: readVersion(path.join(root, 'package.json')),
 		gitCommit: commit,
 		distAtStart,

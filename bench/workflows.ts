@@ -12,8 +12,14 @@ const SPLIT_OUT_VERSION = 1;
 const MANUAL_TRIGGER_VERSION = 1;
 const LOOP_OVER_ITEMS_VERSION = 3;
 
-export const DURST_CREDENTIAL = { id: 'BenchDurstCred01', name: 'Durst Analytics (bench simulator)' } as const;
-export const WATCHER_CREDENTIAL = { id: 'BenchWatchCred01', name: 'Flussonic Watcher (bench simulator)' } as const;
+export const DURST_CREDENTIAL = {
+	id: 'BenchDurstCred01',
+	name: 'Durst Analytics (bench simulator)',
+} as const;
+export const WATCHER_CREDENTIAL = {
+	id: 'BenchWatchCred01',
+	name: 'Flussonic Watcher (bench simulator)',
+} as const;
 
 /** The simulators' default accounts; the HTTP Request baselines paste them in, as users do today. */
 export const DURST_USERNAME = 'operator';
@@ -55,8 +61,23 @@ export interface CaseSpec {
 }
 
 export const CASES: Record<CaseId, CaseSpec> = {
-	a: { id: 'a', product: 'durst', label: 'Durst node, cold cache', measured: ['Durst'], outputNode: 'Durst', concurrency: 1 },
-	b: { id: 'b', product: 'durst', label: 'Durst node, warm cache', measured: ['Durst'], outputNode: 'Durst', concurrency: 1, reuses: 'a' },
+	a: {
+		id: 'a',
+		product: 'durst',
+		label: 'Durst node, cold cache',
+		measured: ['Durst'],
+		outputNode: 'Durst',
+		concurrency: 1,
+	},
+	b: {
+		id: 'b',
+		product: 'durst',
+		label: 'Durst node, warm cache',
+		measured: ['Durst'],
+		outputNode: 'Durst',
+		concurrency: 1,
+		reuses: 'a',
+	},
 	c: {
 		id: 'c',
 		product: 'durst',
@@ -64,8 +85,21 @@ export const CASES: Record<CaseId, CaseSpec> = {
 		measured: ['Login', 'Get Printer'],
 		outputNode: 'Get Printer',
 	},
-	d: { id: 'd', product: 'durst', label: 'HTTP Request: login per item', measured: ['Login', 'Get Printer'], outputNode: 'Get Printer' },
-	e: { id: 'e', product: 'durst', label: 'Durst node, concurrency 10 (cold)', measured: ['Durst'], outputNode: 'Durst', concurrency: 10 },
+	d: {
+		id: 'd',
+		product: 'durst',
+		label: 'HTTP Request: login per item',
+		measured: ['Login', 'Get Printer'],
+		outputNode: 'Get Printer',
+	},
+	e: {
+		id: 'e',
+		product: 'durst',
+		label: 'Durst node, concurrency 10 (cold)',
+		measured: ['Durst'],
+		outputNode: 'Durst',
+		concurrency: 10,
+	},
 	f: {
 		id: 'f',
 		product: 'durst',
@@ -81,9 +115,29 @@ export const CASES: Record<CaseId, CaseSpec> = {
 		outputNode: 'Get Printer',
 		looped: true,
 	},
-	wSeq: { id: 'wSeq', product: 'watcher', label: 'Watcher node, Generate Link, sequential', measured: ['Watcher'], outputNode: 'Watcher', concurrency: 1 },
-	wC10: { id: 'wC10', product: 'watcher', label: 'Watcher node, Generate Link, concurrency 10', measured: ['Watcher'], outputNode: 'Watcher', concurrency: 10 },
-	wHttp: { id: 'wHttp', product: 'watcher', label: 'HTTP Request: same POST', measured: ['Generate Token'], outputNode: 'Generate Token' },
+	wSeq: {
+		id: 'wSeq',
+		product: 'watcher',
+		label: 'Watcher node, Generate Link, sequential',
+		measured: ['Watcher'],
+		outputNode: 'Watcher',
+		concurrency: 1,
+	},
+	wC10: {
+		id: 'wC10',
+		product: 'watcher',
+		label: 'Watcher node, Generate Link, concurrency 10',
+		measured: ['Watcher'],
+		outputNode: 'Watcher',
+		concurrency: 10,
+	},
+	wHttp: {
+		id: 'wHttp',
+		product: 'watcher',
+		label: 'HTTP Request: same POST',
+		measured: ['Generate Token'],
+		outputNode: 'Generate Token',
+	},
 	wLoop: {
 		id: 'wLoop',
 		product: 'watcher',
@@ -94,7 +148,19 @@ export const CASES: Record<CaseId, CaseSpec> = {
 	},
 };
 
-export const CASE_ORDER: CaseId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'wSeq', 'wC10', 'wHttp', 'wLoop'];
+export const CASE_ORDER: CaseId[] = [
+	'a',
+	'b',
+	'c',
+	'd',
+	'e',
+	'f',
+	'g',
+	'wSeq',
+	'wC10',
+	'wHttp',
+	'wLoop',
+];
 
 export interface Targets {
 	durstUrl: string;
@@ -119,7 +185,10 @@ export interface Workflow {
 	versionId: string;
 	settings: Record<string, unknown>;
 	nodes: WorkflowNode[];
-	connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
+	connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: 'main'; index: number }>> }
+	>;
 }
 
 function uuid(seed: string): string {
@@ -161,7 +230,14 @@ function generatorNodes(n: number, seed: string): WorkflowNode[] {
 			parameters: {
 				mode: 'manual',
 				assignments: {
-					assignments: [{ id: uuid(`${seed}|i`), name: 'i', type: 'array', value: `={{ Array.from({ length: ${n} }, (_, k) => k) }}` }],
+					assignments: [
+						{
+							id: uuid(`${seed}|i`),
+							name: 'i',
+							type: 'array',
+							value: `={{ Array.from({ length: ${n} }, (_, k) => k) }}`,
+						},
+					],
 				},
 				options: {},
 			},
@@ -177,7 +253,12 @@ function generatorNodes(n: number, seed: string): WorkflowNode[] {
 	];
 }
 
-function httpRequestNode(seed: string, name: string, x: number, parameters: Record<string, unknown>): WorkflowNode {
+function httpRequestNode(
+	seed: string,
+	name: string,
+	x: number,
+	parameters: Record<string, unknown>,
+): WorkflowNode {
 	return {
 		id: uuid(`${seed}|${name}`),
 		name,
@@ -196,7 +277,15 @@ function ourNode(
 	credentials: WorkflowNode['credentials'],
 	parameters: Record<string, unknown>,
 ): WorkflowNode {
-	return { id: uuid(`${seed}|${name.toLowerCase()}`), name, type: `CUSTOM.${type}`, typeVersion: 1, position: [600, 0], parameters, credentials };
+	return {
+		id: uuid(`${seed}|${name.toLowerCase()}`),
+		name,
+		type: `CUSTOM.${type}`,
+		typeVersion: 1,
+		position: [600, 0],
+		parameters,
+		credentials,
+	};
 }
 
 function durstLogin(seed: string, targets: Targets, x: number, once: boolean): WorkflowNode {
@@ -217,14 +306,22 @@ function durstLogin(seed: string, targets: Targets, x: number, once: boolean): W
 	return node;
 }
 
-function durstGetPrinter(seed: string, targets: Targets, x: number, tokenExpression: string, batching: boolean): WorkflowNode {
+function durstGetPrinter(
+	seed: string,
+	targets: Targets,
+	x: number,
+	tokenExpression: string,
+	batching: boolean,
+): WorkflowNode {
 	return httpRequestNode(seed, 'Get Printer', x, {
 		method: 'GET',
 		url: `${targets.durstUrl}/api/v1/printers/${PRINTER_ID}`,
 		sendHeaders: true,
 		specifyHeaders: 'keypair',
 		headerParameters: { parameters: [{ name: 'x-auth-token', value: tokenExpression }] },
-		options: batching ? { batching: { batch: { batchSize: BATCH_SIZE, batchInterval: BATCH_INTERVAL_MS } } } : {},
+		options: batching
+			? { batching: { batch: { batchSize: BATCH_SIZE, batchInterval: BATCH_INTERVAL_MS } } }
+			: {},
 	});
 }
 
@@ -279,12 +376,18 @@ function caseNodes(
 		case 'a':
 		case 'b':
 		case 'e': {
-			const durst = ourNode(seed, 'Durst', 'durstAnalytics', { durstAnalyticsApi: { ...DURST_CREDENTIAL } }, {
-				resource: 'printer',
-				operation: 'get',
-				printerId: { __rl: true, mode: 'id', value: PRINTER_ID },
-				options: { maxConcurrency: spec.concurrency ?? 1 },
-			});
+			const durst = ourNode(
+				seed,
+				'Durst',
+				'durstAnalytics',
+				{ durstAnalyticsApi: { ...DURST_CREDENTIAL } },
+				{
+					resource: 'printer',
+					operation: 'get',
+					printerId: { __rl: true, mode: 'id', value: PRINTER_ID },
+					options: { maxConcurrency: spec.concurrency ?? 1 },
+				},
+			);
 			return { nodes: [...generator, durst], order: [...generatorNames, 'Durst'] };
 		}
 		case 'c':
@@ -292,12 +395,27 @@ function caseNodes(
 			// The login sits before the generator: a login node after it would turn N items into one
 			// (executeOnce), which is why users log in first and reach back with $('Login').
 			const login = durstLogin(seed, targets, 200, true);
-			const get = durstGetPrinter(seed, targets, 800, "={{ $('Login').first().json.xAuthToken }}", spec.id === 'f');
-			return { nodes: [generator[0], login, ...generator.slice(1), get], order: ['Start', 'Login', 'Make N', 'Items', 'Get Printer'] };
+			const get = durstGetPrinter(
+				seed,
+				targets,
+				800,
+				"={{ $('Login').first().json.xAuthToken }}",
+				spec.id === 'f',
+			);
+			return {
+				nodes: [generator[0], login, ...generator.slice(1), get],
+				order: ['Start', 'Login', 'Make N', 'Items', 'Get Printer'],
+			};
 		}
 		case 'g': {
 			const login = durstLogin(seed, targets, 200, true);
-			const get = durstGetPrinter(seed, targets, 800, "={{ $('Login').first().json.xAuthToken }}", false);
+			const get = durstGetPrinter(
+				seed,
+				targets,
+				800,
+				"={{ $('Login').first().json.xAuthToken }}",
+				false,
+			);
 			const order = ['Start', 'Login', 'Make N', 'Items'];
 			return {
 				nodes: [generator[0], login, ...generator.slice(1), loopNode(seed), get],
@@ -308,21 +426,33 @@ function caseNodes(
 		case 'd': {
 			const login = durstLogin(seed, targets, 600, false);
 			const get = durstGetPrinter(seed, targets, 800, '={{ $json.xAuthToken }}', false);
-			return { nodes: [...generator, login, get], order: [...generatorNames, 'Login', 'Get Printer'] };
+			return {
+				nodes: [...generator, login, get],
+				order: [...generatorNames, 'Login', 'Get Printer'],
+			};
 		}
 		case 'wSeq':
 		case 'wC10': {
-			const watcher = ourNode(seed, 'Watcher', 'flussonicWatcher', { flussonicWatcherApi: { ...WATCHER_CREDENTIAL } }, {
-				resource: 'autologin',
-				operation: 'generateLink',
-				login: { __rl: true, mode: 'email', value: WATCHER_LOGIN },
-				linkBaseUrl: LINK_BASE_URL,
-				options: { maxConcurrency: spec.concurrency ?? 1 },
-			});
+			const watcher = ourNode(
+				seed,
+				'Watcher',
+				'flussonicWatcher',
+				{ flussonicWatcherApi: { ...WATCHER_CREDENTIAL } },
+				{
+					resource: 'autologin',
+					operation: 'generateLink',
+					login: { __rl: true, mode: 'email', value: WATCHER_LOGIN },
+					linkBaseUrl: LINK_BASE_URL,
+					options: { maxConcurrency: spec.concurrency ?? 1 },
+				},
+			);
 			return { nodes: [...generator, watcher], order: [...generatorNames, 'Watcher'] };
 		}
 		case 'wHttp':
-			return { nodes: [...generator, watcherPost(seed, targets)], order: [...generatorNames, 'Generate Token'] };
+			return {
+				nodes: [...generator, watcherPost(seed, targets)],
+				order: [...generatorNames, 'Generate Token'],
+			};
 		case 'wLoop':
 			return {
 				nodes: [...generator, loopNode(seed), watcherPost(seed, targets)],
@@ -332,7 +462,13 @@ function caseNodes(
 	}
 }
 
-export function buildWorkflow(spec: CaseSpec, id: string, n: number, latencyMs: number, targets: Targets): Workflow {
+export function buildWorkflow(
+	spec: CaseSpec,
+	id: string,
+	n: number,
+	latencyMs: number,
+	targets: Targets,
+): Workflow {
 	const { nodes, order, connections } = caseNodes(spec, n, id, targets);
 	nodes.forEach((node, index) => {
 		node.position = [index * 200, 0];
@@ -353,7 +489,12 @@ export function credentials(targets: Targets): object[] {
 		{
 			...DURST_CREDENTIAL,
 			type: 'durstAnalyticsApi',
-			data: { baseUrl: targets.durstUrl, username: DURST_USERNAME, password: DURST_PASSWORD, allowUnauthorizedCerts: false },
+			data: {
+				baseUrl: targets.durstUrl,
+				username: DURST_USERNAME,
+				password: DURST_PASSWORD,
+				allowUnauthorizedCerts: false,
+			},
 		},
 		{
 			...WATCHER_CREDENTIAL,

@@ -11,7 +11,10 @@ export class DurstAnalyticsApi implements ICredentialType {
 
 	displayName = 'Durst Analytics API';
 
-	icon: Icon = { light: 'file:../nodes/DurstAnalytics/durstAnalytics.svg', dark: 'file:../nodes/DurstAnalytics/durstAnalytics.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/DurstAnalytics/durstAnalytics.svg',
+		dark: 'file:../nodes/DurstAnalytics/durstAnalytics.dark.svg',
+	};
 
 	documentationUrl = 'https://en.help.durst-group.com/';
 
@@ -46,7 +49,8 @@ export class DurstAnalyticsApi implements ICredentialType {
 			name: 'allowUnauthorizedCerts',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to connect even if the TLS certificate cannot be verified (self-signed certificates on-premises)',
+			description:
+				'Whether to connect even if the TLS certificate cannot be verified (self-signed certificates on-premises)',
 		},
 	];
 

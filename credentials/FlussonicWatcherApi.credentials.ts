@@ -12,7 +12,10 @@ export class FlussonicWatcherApi implements ICredentialType {
 
 	displayName = 'Flussonic Watcher API';
 
-	icon: Icon = { light: 'file:../nodes/FlussonicWatcher/flussonicWatcher.svg', dark: 'file:../nodes/FlussonicWatcher/flussonicWatcher.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/FlussonicWatcher/flussonicWatcher.svg',
+		dark: 'file:../nodes/FlussonicWatcher/flussonicWatcher.dark.svg',
+	};
 
 	documentationUrl = 'https://flussonic.com/doc/watcher/auto-login/';
 
@@ -24,7 +27,8 @@ export class FlussonicWatcherApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'https://watcher.example.com',
-			description: 'Address of the Watcher web UI, e.g. https://watcher.example.com (a trailing /vsaas is fine)',
+			description:
+				'Address of the Watcher web UI, e.g. https://watcher.example.com (a trailing /vsaas is fine)',
 		},
 		{
 			displayName: 'API Key',

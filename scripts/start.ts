@@ -6,14 +6,25 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-import { CREDENTIAL_IDS, EXAMPLE_IDS, EXAMPLES_DIR, loadCredentials, loadWorkflows } from '../test/e2e/examples';
+import {
+	CREDENTIAL_IDS,
+	EXAMPLE_IDS,
+	EXAMPLES_DIR,
+	loadCredentials,
+	loadWorkflows,
+} from '../test/e2e/examples';
 import { hostInstalled, N8nHost } from '../test/e2e/n8nHost';
 import { startSimulators } from '../test/simulators/cli';
 
 const ROOT = path.dirname(EXAMPLES_DIR);
 const VERSION = '2.40.7';
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
-const OWNER = { email: 'owner@example.com', password: 'Demo-Owner-Pass-1', firstName: 'Demo', lastName: 'Owner' };
+const OWNER = {
+	email: 'owner@example.com',
+	password: 'Demo-Owner-Pass-1',
+	firstName: 'Demo',
+	lastName: 'Owner',
+};
 
 function step(message: string): void {
 	console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -22,7 +33,9 @@ function step(message: string): void {
 async function main(): Promise<void> {
 	if (!hostInstalled(VERSION)) {
 		step(`n8n ${VERSION} is not installed yet: installing it into .hosts/ (about 4 minutes, once)`);
-		const install = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-hosts.sh'), '2'], { stdio: 'inherit' });
+		const install = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-hosts.sh'), '2'], {
+			stdio: 'inherit',
+		});
 		if (install.status !== 0) throw new Error('installing n8n failed (see above)');
 	}
 
@@ -50,7 +63,12 @@ async function main(): Promise<void> {
 	process.on('SIGTERM', () => void stop(0));
 
 	try {
-		const targets = { n8nUrl: host.baseUrl, watcherUrl: sims.watcher.url, durstUrl: sims.durst.url, nodeTypePrefix: 'CUSTOM' };
+		const targets = {
+			n8nUrl: host.baseUrl,
+			watcherUrl: sims.watcher.url,
+			durstUrl: sims.durst.url,
+			nodeTypePrefix: 'CUSTOM',
+		};
 		step('importing the example credentials and workflows');
 		await host.importCredentials(loadCredentials(targets));
 		await host.importWorkflow(loadWorkflows(targets));
@@ -59,9 +77,11 @@ async function main(): Promise<void> {
 
 		step(`starting n8n ${VERSION} at ${host.baseUrl} (takes 20-40 s)`);
 		await host.start();
-		await host.setupOwner(OWNER.email, OWNER.password, OWNER.firstName, OWNER.lastName).catch(() => {
-			// The user folder is kept between runs: the owner already exists.
-		});
+		await host
+			.setupOwner(OWNER.email, OWNER.password, OWNER.firstName, OWNER.lastName)
+			.catch(() => {
+				// The user folder is kept between runs: the owner already exists.
+			});
 	} catch (error) {
 		console.error(error instanceof Error ? error.message : error);
 		await stop(1);

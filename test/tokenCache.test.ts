@@ -1,11 +1,20 @@
-import { DurstTokenCache, SAFETY_MARGIN_MS, STATIC_DATA_FIELD, TOKEN_LIFETIME_MS } from '../nodes/DurstAnalytics/tokenCache';
+import {
+	DurstTokenCache,
+	SAFETY_MARGIN_MS,
+	STATIC_DATA_FIELD,
+	TOKEN_LIFETIME_MS,
+} from '../nodes/DurstAnalytics/tokenCache';
 import type { DurstAccount, LoginResult } from '../nodes/DurstAnalytics/tokenCache';
 
 let counter = 0;
 
 function account(): DurstAccount {
 	counter += 1;
-	return { baseUrl: `http://durst-${counter}.test`, username: 'operator', password: `pw-${counter}` };
+	return {
+		baseUrl: `http://durst-${counter}.test`,
+		username: 'operator',
+		password: `pw-${counter}`,
+	};
 }
 
 function deferredLogin() {
@@ -19,13 +28,21 @@ function deferredLogin() {
 			fail = reject;
 		});
 	};
-	return { login, calls: () => calls, release: (token: string) => release({ token, userName: 'operator' }), fail: (e: Error) => fail(e) };
+	return {
+		login,
+		calls: () => calls,
+		release: (token: string) => release({ token, userName: 'operator' }),
+		fail: (e: Error) => fail(e),
+	};
 }
 
 test('100 concurrent requests for a token cause one login', async () => {
 	const acc = account();
 	const pending = deferredLogin();
-	const caches = Array.from({ length: 100 }, () => new DurstTokenCache({ staticData: {}, account: acc, login: pending.login }));
+	const caches = Array.from(
+		{ length: 100 },
+		() => new DurstTokenCache({ staticData: {}, account: acc, login: pending.login }),
+	);
 	const tokens = Promise.all(caches.map(async (cache) => await cache.get()));
 	await new Promise((resolve) => setImmediate(resolve));
 	pending.release('T1');
@@ -53,7 +70,11 @@ test('a failed login is not cached: every waiter gets the error, the next call l
 test('refresh of a token that was already replaced returns the replacement without a login', async () => {
 	const acc = account();
 	let n = 0;
-	const cache = new DurstTokenCache({ staticData: {}, account: acc, login: async () => ({ token: `T${++n}`, userName: 'u' }) });
+	const cache = new DurstTokenCache({
+		staticData: {},
+		account: acc,
+		login: async () => ({ token: `T${++n}`, userName: 'u' }),
+	});
 	const first = await cache.get();
 	const second = await cache.refresh(first.token);
 	const third = await cache.refresh(first.token);
@@ -66,7 +87,13 @@ test('expiry is 10 days after login less the safety margin, by the injected cloc
 	let now = 1_000_000;
 	let n = 0;
 	const staticData = {};
-	const make = () => new DurstTokenCache({ staticData, account: acc, now: () => now, login: async () => ({ token: `T${++n}`, userName: 'u' }) });
+	const make = () =>
+		new DurstTokenCache({
+			staticData,
+			account: acc,
+			now: () => now,
+			login: async () => ({ token: `T${++n}`, userName: 'u' }),
+		});
 	const first = await make().get();
 	expect(first.expiresAt).toBe(1_000_000 + TOKEN_LIFETIME_MS - SAFETY_MARGIN_MS);
 	now = first.expiresAt - 1;
@@ -78,6 +105,10 @@ test('expiry is 10 days after login less the safety margin, by the injected cloc
 
 test('static data is not touched by a cache that never got a token', () => {
 	const staticData = {};
-	new DurstTokenCache({ staticData, account: account(), login: async () => ({ token: 't', userName: 'u' }) });
+	new DurstTokenCache({
+		staticData,
+		account: account(),
+		login: async () => ({ token: 't', userName: 'u' }),
+	});
 	expect(staticData).toEqual({});
 });

@@ -40,7 +40,14 @@ beforeEach(() => {
 });
 
 function credentials(overrides: IDataObject = {}) {
-	return { flussonicWatcherApi: { baseUrl: sim.url, apiKey: API_KEY, allowUnauthorizedCerts: false, ...overrides } };
+	return {
+		flussonicWatcherApi: {
+			baseUrl: sim.url,
+			apiKey: API_KEY,
+			allowUnauthorizedCerts: false,
+			...overrides,
+		},
+	};
 }
 
 function byEmail(login: string) {
@@ -49,10 +56,21 @@ function byEmail(login: string) {
 
 async function run(
 	parameters: INodeParameters,
-	options: { items?: IDataObject[]; continueOnFail?: boolean; credentials?: IDataObject; timezone?: string } = {},
+	options: {
+		items?: IDataObject[];
+		continueOnFail?: boolean;
+		credentials?: IDataObject;
+		timezone?: string;
+	} = {},
 ): Promise<RunResult> {
 	return await runNodes({
-		nodes: [{ type: WATCHER_TYPE, parameters: { resource: 'autologin', ...parameters }, continueOnFail: options.continueOnFail }],
+		nodes: [
+			{
+				type: WATCHER_TYPE,
+				parameters: { resource: 'autologin', ...parameters },
+				continueOnFail: options.continueOnFail,
+			},
+		],
 		items: options.items ?? [{}],
 		credentials: credentials(options.credentials),
 		timezone: options.timezone,
@@ -86,7 +104,9 @@ async function submitPage(html: string): Promise<{ status: number; page: string 
 	});
 	if (posted.status !== 302) return { status: posted.status, page: await posted.text() };
 	const cookie = posted.headers.get('set-cookie')?.split(';')[0] ?? '';
-	const landing = await fetch(new URL(posted.headers.get('location') ?? '/', action), { headers: { cookie } });
+	const landing = await fetch(new URL(posted.headers.get('location') ?? '/', action), {
+		headers: { cookie },
+	});
 	return { status: landing.status, page: await landing.text() };
 }
 
@@ -103,7 +123,10 @@ describe('Generate Token', () => {
 			autologinUrl: `${sim.url}/vsaas/autologin`,
 		});
 		expect(item.pairedItem).toEqual({ item: 0 });
-		expect(sim.verifyToken(item.json.autologinToken as string)).toMatchObject({ ok: true, login: 'demo@example.com' });
+		expect(sim.verifyToken(item.json.autologinToken as string)).toMatchObject({
+			ok: true,
+			login: 'demo@example.com',
+		});
 	});
 
 	test('Valid for (Minutes) and Session Lifetime become epoch seconds and seconds', async () => {
@@ -120,7 +143,11 @@ describe('Generate Token', () => {
 		const [item] = result.output();
 		expect(item.json.validTill).toBe(new Date(sent.valid_till * 1000).toISOString());
 		expect(item.json.sessionLifetimeSeconds).toBe(5400);
-		expect(sim.verifyToken(item.json.autologinToken as string)).toMatchObject({ ok: true, validTill: sent.valid_till, lifetime: 5400 });
+		expect(sim.verifyToken(item.json.autologinToken as string)).toMatchObject({
+			ok: true,
+			validTill: sent.valid_till,
+			lifetime: 5400,
+		});
 	});
 
 	test('Valid Till with an offset is sent as that instant', async () => {
@@ -129,36 +156,65 @@ describe('Generate Token', () => {
 			login: byEmail('demo@example.com'),
 			options: { validTill: '2031-03-04T05:06:07+02:00' },
 		});
-		expect(sim.lastTokenRequest).toEqual({ login: 'demo@example.com', valid_till: Date.UTC(2031, 2, 4, 3, 6, 7) / 1000 });
+		expect(sim.lastTokenRequest).toEqual({
+			login: 'demo@example.com',
+			valid_till: Date.UTC(2031, 2, 4, 3, 6, 7) / 1000,
+		});
 		expect(result.output()[0].json.validTill).toBe('2031-03-04T03:06:07.000Z');
 	});
 
 	test('Valid Till from the date picker (no offset) is read in the workflow timezone', async () => {
 		await run(
-			{ operation: 'generateToken', login: byEmail('demo@example.com'), options: { validTill: '2031-07-01T12:00:00' } },
+			{
+				operation: 'generateToken',
+				login: byEmail('demo@example.com'),
+				options: { validTill: '2031-07-01T12:00:00' },
+			},
 			{ timezone: 'Europe/Berlin' },
 		);
 		// Berlin is UTC+2 in July.
-		expect((sim.lastTokenRequest as IDataObject).valid_till).toBe(Date.UTC(2031, 6, 1, 10, 0, 0) / 1000);
+		expect((sim.lastTokenRequest as IDataObject).valid_till).toBe(
+			Date.UTC(2031, 6, 1, 10, 0, 0) / 1000,
+		);
 	});
 
 	test('the login picker lists Watcher users, and a search narrows it', async () => {
-		const all = await listSearch({ type: WATCHER_TYPE, parameters: {} }, credentials(), 'searchUsers');
-		expect(all.results.map((r) => r.value)).toEqual(expect.arrayContaining(['admin@example.com', 'demo@example.com', WATCHER_SPECIAL_LOGIN]));
-		expect(all.results.find((r) => r.value === 'demo@example.com')?.name).toBe('Demo User (demo@example.com)');
-		const some = await listSearch({ type: WATCHER_TYPE, parameters: {} }, credentials(), 'searchUsers', 'viewer');
+		const all = await listSearch(
+			{ type: WATCHER_TYPE, parameters: {} },
+			credentials(),
+			'searchUsers',
+		);
+		expect(all.results.map((r) => r.value)).toEqual(
+			expect.arrayContaining(['admin@example.com', 'demo@example.com', WATCHER_SPECIAL_LOGIN]),
+		);
+		expect(all.results.find((r) => r.value === 'demo@example.com')?.name).toBe(
+			'Demo User (demo@example.com)',
+		);
+		const some = await listSearch(
+			{ type: WATCHER_TYPE, parameters: {} },
+			credentials(),
+			'searchUsers',
+			'viewer',
+		);
 		expect(some.results.map((r) => r.value)).toEqual(['viewer@example.com']);
 	});
 
 	test('a login picked from the list is used like an e-mail', async () => {
-		const result = await run({ operation: 'generateToken', login: { __rl: true, mode: 'list', value: 'viewer@example.com' } });
+		const result = await run({
+			operation: 'generateToken',
+			login: { __rl: true, mode: 'list', value: 'viewer@example.com' },
+		});
 		expect(result.output()[0].json.login).toBe('viewer@example.com');
 	});
 });
 
 describe('Generate Link and Render Login Page', () => {
 	test('the link carries the URL-encoded token, and the page posts it to Watcher', async () => {
-		const result = await run({ operation: 'generateLink', login: byEmail('demo@example.com'), linkBaseUrl: `${LINK_BASE}?lang=en` });
+		const result = await run({
+			operation: 'generateLink',
+			login: byEmail('demo@example.com'),
+			linkBaseUrl: `${LINK_BASE}?lang=en`,
+		});
 		const item = result.output()[0].json;
 		const link = new URL(item.link as string);
 		expect(`${link.origin}${link.pathname}`).toBe(LINK_BASE);
@@ -171,7 +227,11 @@ describe('Generate Link and Render Login Page', () => {
 	});
 
 	test(`a login like ${WATCHER_SPECIAL_LOGIN} round-trips through token, link and page`, async () => {
-		const linkRun = await run({ operation: 'generateLink', login: byEmail(WATCHER_SPECIAL_LOGIN), linkBaseUrl: LINK_BASE });
+		const linkRun = await run({
+			operation: 'generateLink',
+			login: byEmail(WATCHER_SPECIAL_LOGIN),
+			linkBaseUrl: LINK_BASE,
+		});
 		const link = linkRun.output()[0].json;
 		expect(link.login).toBe(WATCHER_SPECIAL_LOGIN);
 		const tokenFromLink = new URL(link.link as string).searchParams.get('token');
@@ -189,10 +249,12 @@ describe('Generate Link and Render Login Page', () => {
 		expect(html).toContain(`action="${sim.url}/vsaas/autologin"`);
 		expect(html).toContain('<button type="submit">');
 		const landing = await submitPage(html);
-		expect(landing.page).toContain(`<p id="${WATCHER_LOGGED_IN_ID}">o&#39;brien+&quot;x&quot;&lt;y&gt;@example.com</p>`);
+		expect(landing.page).toContain(
+			`<p id="${WATCHER_LOGGED_IN_ID}">o&#39;brien+&quot;x&quot;&lt;y&gt;@example.com</p>`,
+		);
 	});
 
-	test('Render Login Page makes no API call and always targets the credential\'s server', async () => {
+	test("Render Login Page makes no API call and always targets the credential's server", async () => {
 		const token = sim.issueToken('demo@example.com');
 		const result = await run(
 			{ operation: 'renderLoginPage', token },
@@ -203,7 +265,7 @@ describe('Generate Link and Render Login Page', () => {
 		expect(html).toContain(`action="${sim.url}/vsaas/autologin"`);
 	});
 
-	test('a tampered token lands on Watcher\'s error page', async () => {
+	test("a tampered token lands on Watcher's error page", async () => {
 		const token = sim.issueToken('demo@example.com');
 		const tampered = token.replace(/[0-9a-f]$/, (c) => (c === '0' ? '1' : '0'));
 		const result = await run({ operation: 'renderLoginPage', token: tampered });
@@ -218,7 +280,10 @@ describe('Generate Link and Render Login Page', () => {
 		['markup', '"><script>alert(1)</script>'],
 	])('a %s token is an error', async (_label, token) => {
 		// From an expression, as behind a Webhook: n8n's own required-field check cannot see it.
-		const result = await run({ operation: 'renderLoginPage', token: '={{ $json.token }}' }, { items: [{ token }] });
+		const result = await run(
+			{ operation: 'renderLoginPage', token: '={{ $json.token }}' },
+			{ items: [{ token }] },
+		);
 		expect(errorOf(result).message).toMatch(/^The "Token" is not valid/);
 	});
 
@@ -238,7 +303,11 @@ describe('Generate Link and Render Login Page', () => {
 	});
 
 	test('a Link Base URL that is not http(s) is an error naming the field', async () => {
-		const result = await run({ operation: 'generateLink', login: byEmail('demo@example.com'), linkBaseUrl: 'webhook/watcher-login' });
+		const result = await run({
+			operation: 'generateLink',
+			login: byEmail('demo@example.com'),
+			linkBaseUrl: 'webhook/watcher-login',
+		});
 		expect(errorOf(result).message).toContain('"Link Base URL"');
 		expect(tokenCalls()).toBe(0);
 	});
@@ -250,15 +319,46 @@ describe('bad input is refused before any request', () => {
 		// Logins come from expressions here: n8n's own checks refuse literal empty or invalid values before the node runs.
 		['empty login', { login: byEmail('={{ $json.email }}') }, /"Login" is empty/],
 		['blank login', { login: byEmail('={{ "  " }}') }, /"Login" is empty/],
-		['login not an e-mail', { login: byEmail('={{ "demo" }}') }, /"Login" "demo" is not an e-mail address/],
-		['Valid Till in the past', { login: byEmail('demo@example.com'), options: { validTill: '2001-01-01T00:00:00Z' } }, /"Valid Till" \(2001-01-01T00:00:00.000Z\) is in the past/],
-		['Valid Till not a date', { login: byEmail('demo@example.com'), options: { validTill: 'tomorrow-ish' } }, /"Valid Till" is not a date/],
-		['both validity options', { login: byEmail('demo@example.com'), options: { validTill: future, validForMinutes: 5 } }, /either "Valid Till" or "Valid for \(Minutes\)"/],
-		['zero minutes', { login: byEmail('demo@example.com'), options: { validForMinutes: 0 } }, /"Valid for \(Minutes\)" must be a positive number/],
-		['negative lifetime', { login: byEmail('demo@example.com'), options: { sessionLifetimeMinutes: -5 } }, /"Session Lifetime \(Minutes\)" must be a positive number/],
-		['text lifetime', { login: byEmail('demo@example.com'), options: { sessionLifetimeMinutes: '={{ "soon" }}' } }, /"Session Lifetime \(Minutes\)" must be a positive number/],
+		[
+			'login not an e-mail',
+			{ login: byEmail('={{ "demo" }}') },
+			/"Login" "demo" is not an e-mail address/,
+		],
+		[
+			'Valid Till in the past',
+			{ login: byEmail('demo@example.com'), options: { validTill: '2001-01-01T00:00:00Z' } },
+			/"Valid Till" \(2001-01-01T00:00:00.000Z\) is in the past/,
+		],
+		[
+			'Valid Till not a date',
+			{ login: byEmail('demo@example.com'), options: { validTill: 'tomorrow-ish' } },
+			/"Valid Till" is not a date/,
+		],
+		[
+			'both validity options',
+			{ login: byEmail('demo@example.com'), options: { validTill: future, validForMinutes: 5 } },
+			/either "Valid Till" or "Valid for \(Minutes\)"/,
+		],
+		[
+			'zero minutes',
+			{ login: byEmail('demo@example.com'), options: { validForMinutes: 0 } },
+			/"Valid for \(Minutes\)" must be a positive number/,
+		],
+		[
+			'negative lifetime',
+			{ login: byEmail('demo@example.com'), options: { sessionLifetimeMinutes: -5 } },
+			/"Session Lifetime \(Minutes\)" must be a positive number/,
+		],
+		[
+			'text lifetime',
+			{ login: byEmail('demo@example.com'), options: { sessionLifetimeMinutes: '={{ "soon" }}' } },
+			/"Session Lifetime \(Minutes\)" must be a positive number/,
+		],
 	])('%s', async (_label, parameters, expected) => {
-		const result = await run({ operation: 'generateToken', ...parameters }, { items: [{ email: '' }] });
+		const result = await run(
+			{ operation: 'generateToken', ...parameters },
+			{ items: [{ email: '' }] },
+		);
 		const { message } = errorOf(result);
 		expect(message).toMatch(expected);
 		expect(tokenCalls()).toBe(0);
@@ -277,14 +377,24 @@ describe('bad input is refused before any request', () => {
 
 describe('server answers and failures', () => {
 	test('400: "Watcher rejected the request" with the server\'s reason', async () => {
-		sim.failNext({ status: 400, body: { errors: [{ code: 'ValidationError', title: 'invalid', detail: 'lifetime is too long' }] } });
+		sim.failNext({
+			status: 400,
+			body: {
+				errors: [{ code: 'ValidationError', title: 'invalid', detail: 'lifetime is too long' }],
+			},
+		});
 		const result = await run({ operation: 'generateToken', login: byEmail('demo@example.com') });
-		expect(errorOf(result).message).toBe('Watcher rejected the request: ValidationError: invalid: lifetime is too long');
+		expect(errorOf(result).message).toBe(
+			'Watcher rejected the request: ValidationError: invalid: lifetime is too long',
+		);
 		expectNoSecrets(result, [API_KEY]);
 	});
 
 	test('403 for a wrong API key says so, without the key', async () => {
-		const result = await run({ operation: 'generateToken', login: byEmail('demo@example.com') }, { credentials: { apiKey: 'wrong-key-123' } });
+		const result = await run(
+			{ operation: 'generateToken', login: byEmail('demo@example.com') },
+			{ credentials: { apiKey: 'wrong-key-123' } },
+		);
 		expect(errorOf(result).message).toBe('Watcher refused the API key: it is wrong or has expired');
 		expect(sim.wrongApiKeyRejections).toBe(1);
 		expectNoSecrets(result, [API_KEY, 'wrong-key-123']);
@@ -306,7 +416,10 @@ describe('server answers and failures', () => {
 	});
 
 	test('404: no Watcher API at this URL', async () => {
-		const result = await run({ operation: 'generateToken', login: byEmail('demo@example.com') }, { credentials: { baseUrl: `${sim.url}/not-watcher` } });
+		const result = await run(
+			{ operation: 'generateToken', login: byEmail('demo@example.com') },
+			{ credentials: { baseUrl: `${sim.url}/not-watcher` } },
+		);
 		expect(errorOf(result).message).toBe('No Watcher API at this URL: check the server URL');
 	});
 
@@ -335,18 +448,29 @@ describe('server answers and failures', () => {
 		const closed = await WatcherSimulator.start({ apiKey: API_KEY });
 		const url = closed.url;
 		await closed.stop();
-		const result = await run({ operation: 'generateToken', login: byEmail('demo@example.com') }, { credentials: { baseUrl: url } });
-		expect(errorOf(result).message).toBe(`Could not connect to Flussonic Watcher at ${new URL(url).host}: connection refused`);
+		const result = await run(
+			{ operation: 'generateToken', login: byEmail('demo@example.com') },
+			{ credentials: { baseUrl: url } },
+		);
+		expect(errorOf(result).message).toBe(
+			`Could not connect to Flussonic Watcher at ${new URL(url).host}: connection refused`,
+		);
 		expectNoSecrets(result, [API_KEY]);
 	});
 
 	test('a host that does not resolve is named', async () => {
-		const result = await run({ operation: 'generateToken', login: byEmail('demo@example.com') }, { credentials: { baseUrl: 'http://watcher.invalid' } });
+		const result = await run(
+			{ operation: 'generateToken', login: byEmail('demo@example.com') },
+			{ credentials: { baseUrl: 'http://watcher.invalid' } },
+		);
 		expect(errorOf(result).message).toBe('Could not find the host watcher.invalid');
 	});
 
 	test('a server URL that is not a URL is an error naming the credential field', async () => {
-		const result = await run({ operation: 'generateToken', login: byEmail('demo@example.com') }, { credentials: { baseUrl: 'watcher.example.com' } });
+		const result = await run(
+			{ operation: 'generateToken', login: byEmail('demo@example.com') },
+			{ credentials: { baseUrl: 'watcher.example.com' } },
+		);
 		expect(errorOf(result).message).toContain('Server URL');
 	});
 
@@ -363,16 +487,40 @@ describe('server answers and failures', () => {
 
 		beforeAll(async () => {
 			dir = mkdtempSync(path.join(tmpdir(), 'watcher-tls-'));
-			execFileSync('openssl', [
-				'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-				'-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-			], { stdio: 'ignore' });
+			execFileSync(
+				'openssl',
+				[
+					'req',
+					'-x509',
+					'-newkey',
+					'rsa:2048',
+					'-nodes',
+					'-days',
+					'2',
+					'-subj',
+					'/CN=127.0.0.1',
+					'-keyout',
+					path.join(dir, 'key.pem'),
+					'-out',
+					path.join(dir, 'cert.pem'),
+				],
+				{ stdio: 'ignore' },
+			);
 			server = https.createServer(
-				{ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) },
+				{
+					key: readFileSync(path.join(dir, 'key.pem')),
+					cert: readFileSync(path.join(dir, 'cert.pem')),
+				},
 				(req, res) => {
 					const ok = req.headers['x-vsaas-api-key'] === API_KEY;
 					res.writeHead(ok ? 200 : 403, { 'content-type': 'application/json' });
-					res.end(JSON.stringify(ok ? { autologin_token: sim.issueToken('demo@example.com'), success: true } : { errors: [] }));
+					res.end(
+						JSON.stringify(
+							ok
+								? { autologin_token: sim.issueToken('demo@example.com'), success: true }
+								: { errors: [] },
+						),
+					);
 				},
 			);
 			await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -386,7 +534,10 @@ describe('server answers and failures', () => {
 		});
 
 		test('is refused by default, and the message names the certificate option', async () => {
-			const result = await run({ operation: 'generateToken', login: byEmail('demo@example.com') }, { credentials: { baseUrl: url } });
+			const result = await run(
+				{ operation: 'generateToken', login: byEmail('demo@example.com') },
+				{ credentials: { baseUrl: url } },
+			);
 			const { message, description } = errorOf(result);
 			expect(message).toMatch(/^The TLS certificate of 127\.0\.0\.1:\d+ was not accepted/);
 			expect(description).toContain('Ignore SSL Issues (Insecure)');
@@ -408,11 +559,21 @@ describe('items', () => {
 			{ operation: 'generateLink', login: byEmail('={{ $json.email }}'), linkBaseUrl: LINK_BASE },
 			{
 				continueOnFail: true,
-				items: [{ email: 'demo@example.com' }, { email: 'not-an-email' }, { email: 'nobody@example.com' }, { email: 'viewer@example.com' }],
+				items: [
+					{ email: 'demo@example.com' },
+					{ email: 'not-an-email' },
+					{ email: 'nobody@example.com' },
+					{ email: 'viewer@example.com' },
+				],
 			},
 		);
 		const output = result.output();
-		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(output.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
 		expect(output[0].json.login).toBe('demo@example.com');
 		expect(output[1].json.error).toMatch(/not an e-mail address/);
 		expect(output[2].json.error).toBe('Watcher does not know the login "nobody@example.com"');
@@ -427,11 +588,17 @@ describe('items', () => {
 			{ items: [{ email: 'demo@example.com' }, { email: 'bad' }] },
 		);
 		expect(errorOf(result).message).toMatch(/"Login" "bad"/);
-		expect((result.error as unknown as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(1);
+		expect(
+			(result.error as unknown as { context?: { itemIndex?: number } }).context?.itemIndex,
+		).toBe(1);
 	});
 
 	test('the API key is sent as X-Vsaas-Api-Key and appears in no output', async () => {
-		const result = await run({ operation: 'generateLink', login: byEmail('demo@example.com'), linkBaseUrl: LINK_BASE });
+		const result = await run({
+			operation: 'generateLink',
+			login: byEmail('demo@example.com'),
+			linkBaseUrl: LINK_BASE,
+		});
 		expect(sim.requestLog.at(-1)?.headers['x-vsaas-api-key']).toBe(API_KEY);
 		expectNoSecrets(result, [API_KEY]);
 	});
@@ -440,10 +607,20 @@ describe('items', () => {
 describe('Max Concurrent Requests', () => {
 	test('20 links with 10 in flight: input order, pairedItem, each link for its own login', async () => {
 		sim.latencyMs = 10;
-		const logins = ['admin@example.com', 'demo@example.com', 'viewer@example.com', WATCHER_SPECIAL_LOGIN];
+		const logins = [
+			'admin@example.com',
+			'demo@example.com',
+			'viewer@example.com',
+			WATCHER_SPECIAL_LOGIN,
+		];
 		const items = Array.from({ length: 20 }, (_, i) => ({ email: logins[i % logins.length] }));
 		const result = await run(
-			{ operation: 'generateLink', login: byEmail('={{ $json.email }}'), linkBaseUrl: LINK_BASE, options: { maxConcurrency: 10 } },
+			{
+				operation: 'generateLink',
+				login: byEmail('={{ $json.email }}'),
+				linkBaseUrl: LINK_BASE,
+				options: { maxConcurrency: 10 },
+			},
 			{ items },
 		);
 		const output = result.output();
@@ -464,20 +641,30 @@ describe('credential', () => {
 		['https://w.example.com/vsaas', 'https://w.example.com'],
 		['https://w.example.com/vsaas/', 'https://w.example.com'],
 		['https://w.example.com/prefix/vsaas/', 'https://w.example.com/prefix'],
-	])('the Test request for %s goes to %s/vsaas/api/v2/cameras?limit=1, never /settings', (baseUrl, expected) => {
-		const credential = new FlussonicWatcherApi();
-		const workflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes });
-		const request = credential.test.request;
-		const resolved = workflow.expression.getSimpleParameterValue(
-			{ id: 'n', name: 'n', type: WATCHER_TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
-			request.baseURL as string,
-			'internal',
-			{ $credentials: { baseUrl, apiKey: API_KEY, allowUnauthorizedCerts: false } },
-		);
-		expect(resolved).toBe(expected);
-		expect(request.url).toBe('/vsaas/api/v2/cameras');
-		expect(request.qs).toEqual({ limit: 1 });
-	});
+	])(
+		'the Test request for %s goes to %s/vsaas/api/v2/cameras?limit=1, never /settings',
+		(baseUrl, expected) => {
+			const credential = new FlussonicWatcherApi();
+			const workflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes });
+			const request = credential.test.request;
+			const resolved = workflow.expression.getSimpleParameterValue(
+				{
+					id: 'n',
+					name: 'n',
+					type: WATCHER_TYPE,
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+				request.baseURL as string,
+				'internal',
+				{ $credentials: { baseUrl, apiKey: API_KEY, allowUnauthorizedCerts: false } },
+			);
+			expect(resolved).toBe(expected);
+			expect(request.url).toBe('/vsaas/api/v2/cameras');
+			expect(request.qs).toEqual({ limit: 1 });
+		},
+	);
 });
 
 describe('logs', () => {

@@ -24,7 +24,11 @@ import { CREDENTIAL_TYPE, openSession } from './transport';
 import { readConcurrency } from '../shared/concurrency';
 import { processItems } from '../shared/items';
 
-type Operation = (this: IExecuteFunctions, itemIndex: number, session: DurstSession) => Promise<IDataObject | IDataObject[]>;
+type Operation = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	session: DurstSession,
+) => Promise<IDataObject | IDataObject[]>;
 
 const operations: Record<string, Record<string, Operation>> = {
 	auth: { login: login.execute, forgetToken: forgetToken.execute },
@@ -35,10 +39,18 @@ const operations: Record<string, Record<string, Operation>> = {
 		getErrors: printerGetErrors.execute,
 		getInkConsumption: printerGetInkConsumption.execute,
 	},
-	job: { getAll: jobGetAll.execute, get: jobGet.execute, getInkConsumption: jobGetInkConsumption.execute },
+	job: {
+		getAll: jobGetAll.execute,
+		get: jobGet.execute,
+		getInkConsumption: jobGetInkConsumption.execute,
+	},
 };
 
-function operationField(resource: string, defaultOperation: string, options: INodeProperties['options']): INodeProperties {
+function operationField(
+	resource: string,
+	defaultOperation: string,
+	options: INodeProperties['options'],
+): INodeProperties {
 	return {
 		displayName: 'Operation',
 		name: 'operation',
@@ -101,15 +113,30 @@ export class DurstAnalytics implements INodeType {
 				},
 			]),
 			operationField('printer', 'getAll', [
-				{ name: 'Get', value: 'get', action: 'Get a printer', description: 'Get one printer with its ink level' },
-				{ name: 'Get Errors', value: 'getErrors', action: 'Get errors of a printer', description: 'Get the errors of a printer in a period' },
+				{
+					name: 'Get',
+					value: 'get',
+					action: 'Get a printer',
+					description: 'Get one printer with its ink level',
+				},
+				{
+					name: 'Get Errors',
+					value: 'getErrors',
+					action: 'Get errors of a printer',
+					description: 'Get the errors of a printer in a period',
+				},
 				{
 					name: 'Get Ink Consumption',
 					value: 'getInkConsumption',
 					action: 'Get ink consumption of a printer',
 					description: 'Get litres of ink per colour used by a printer in a period',
 				},
-				{ name: 'Get Many', value: 'getAll', action: 'Get many printers', description: 'List the printers' },
+				{
+					name: 'Get Many',
+					value: 'getAll',
+					action: 'Get many printers',
+					description: 'List the printers',
+				},
 			]),
 			operationField('job', 'getAll', [
 				{ name: 'Get', value: 'get', action: 'Get a job', description: 'Get one print job' },
@@ -119,7 +146,12 @@ export class DurstAnalytics implements INodeType {
 					action: 'Get ink consumption of a job',
 					description: 'Get litres of ink per colour used by a print job',
 				},
-				{ name: 'Get Many', value: 'getAll', action: 'Get many jobs', description: 'List the print jobs of a printer in a period' },
+				{
+					name: 'Get Many',
+					value: 'getAll',
+					action: 'Get many jobs',
+					description: 'List the print jobs of a printer in a period',
+				},
 			]),
 			...login.description,
 			...forgetToken.description,
@@ -141,10 +173,19 @@ export class DurstAnalytics implements INodeType {
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const run = operations[resource]?.[operation];
 		if (!run) {
-			throw new NodeOperationError(this.getNode(), `The operation "${resource}: ${operation}" is not known to this node`);
+			throw new NodeOperationError(
+				this.getNode(),
+				`The operation "${resource}: ${operation}" is not known to this node`,
+			);
 		}
 		const session = await openSession(this);
 		const concurrency = operation === 'forgetToken' ? 1 : readConcurrency(this);
-		return [await processItems(this, concurrency, async (itemIndex) => await run.call(this, itemIndex, session))];
+		return [
+			await processItems(
+				this,
+				concurrency,
+				async (itemIndex) => await run.call(this, itemIndex, session),
+			),
+		];
 	}
 }

@@ -94,7 +94,11 @@ function keyFor(account: DurstAccount, salt: Buffer): Buffer {
 	const memo = `${salt.toString('base64')}:${memoryKey(account)}`;
 	let key = derivedKeys.get(memo);
 	if (!key) {
-		key = scryptSync(`${DERIVATION_LABEL}\n${account.password}`, salt, 32, { N: 1 << 14, r: 8, p: 1 });
+		key = scryptSync(`${DERIVATION_LABEL}\n${account.password}`, salt, 32, {
+			N: 1 << 14,
+			r: 8,
+			p: 1,
+		});
 		if (derivedKeys.size > 100) derivedKeys.clear();
 		derivedKeys.set(memo, key);
 	}
@@ -115,7 +119,10 @@ function encrypt(account: DurstAccount, entry: MemoryEntry): StoredEntry {
 	const obtainedAt = new Date(entry.obtainedAt).toISOString();
 	const expiresAt = new Date(entry.expiresAt).toISOString();
 	cipher.setAAD(Buffer.from(`${entryId(account)}|${obtainedAt}|${expiresAt}`));
-	const data = Buffer.concat([cipher.update(JSON.stringify({ t: entry.token, u: entry.userName }), 'utf8'), cipher.final()]);
+	const data = Buffer.concat([
+		cipher.update(JSON.stringify({ t: entry.token, u: entry.userName }), 'utf8'),
+		cipher.final(),
+	]);
 	return {
 		v: ENTRY_VERSION,
 		salt: salt.toString('base64'),
@@ -132,17 +139,26 @@ function isStoredEntry(value: unknown): value is StoredEntry {
 	const entry = value as Record<string, unknown>;
 	return (
 		entry.v === ENTRY_VERSION &&
-		['salt', 'iv', 'tag', 'data', 'obtainedAt', 'expiresAt'].every((field) => typeof entry[field] === 'string')
+		['salt', 'iv', 'tag', 'data', 'obtainedAt', 'expiresAt'].every(
+			(field) => typeof entry[field] === 'string',
+		)
 	);
 }
 
 /** Any entry that does not decrypt (other password, tampered, truncated) is treated as absent. */
 function decrypt(account: DurstAccount, stored: StoredEntry): MemoryEntry | undefined {
 	try {
-		const decipher = createDecipheriv('aes-256-gcm', keyFor(account, Buffer.from(stored.salt, 'base64')), Buffer.from(stored.iv, 'base64'));
+		const decipher = createDecipheriv(
+			'aes-256-gcm',
+			keyFor(account, Buffer.from(stored.salt, 'base64')),
+			Buffer.from(stored.iv, 'base64'),
+		);
 		decipher.setAAD(Buffer.from(`${entryId(account)}|${stored.obtainedAt}|${stored.expiresAt}`));
 		decipher.setAuthTag(Buffer.from(stored.tag, 'base64'));
-		const plain = Buffer.concat([decipher.update(Buffer.from(stored.data, 'base64')), decipher.final()]).toString('utf8');
+		const plain = Buffer.concat([
+			decipher.update(Buffer.from(stored.data, 'base64')),
+			decipher.final(),
+		]).toString('utf8');
 		const parsed = JSON.parse(plain) as { t?: unknown; u?: unknown };
 		if (typeof parsed.t !== 'string' || typeof parsed.u !== 'string') return undefined;
 		return {
@@ -198,7 +214,8 @@ export class DurstTokenCache {
 		const root = this.staticData[STATIC_DATA_FIELD];
 		if (root && typeof root === 'object' && !Array.isArray(root)) {
 			const tokens = (root as Record<string, unknown>).durstTokens;
-			if (tokens && typeof tokens === 'object' && !Array.isArray(tokens)) return tokens as Record<string, unknown>;
+			if (tokens && typeof tokens === 'object' && !Array.isArray(tokens))
+				return tokens as Record<string, unknown>;
 		}
 		if (!create) return undefined;
 		const fresh: Record<string, unknown> = {};
@@ -218,7 +235,10 @@ export class DurstTokenCache {
 		const now = this.now();
 		const keep = Object.entries(entries)
 			.filter(([, value]) => isStoredEntry(value) && Date.parse(value.expiresAt) > now)
-			.sort(([, a], [, b]) => Date.parse((b as StoredEntry).obtainedAt) - Date.parse((a as StoredEntry).obtainedAt))
+			.sort(
+				([, a], [, b]) =>
+					Date.parse((b as StoredEntry).obtainedAt) - Date.parse((a as StoredEntry).obtainedAt),
+			)
 			.slice(0, MAX_ENTRIES);
 		const extraRootKeys = Object.keys(root as object).some((key) => key !== 'durstTokens');
 		if (keep.length !== Object.keys(entries).length || extraRootKeys) {

@@ -65,7 +65,11 @@ async function login(ctx: Context, session: Omit<DurstSession, 'cache'>): Promis
 	};
 	let response: FullResponse;
 	try {
-		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)) as FullResponse;
+		response = (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			CREDENTIAL_TYPE,
+			options,
+		)) as FullResponse;
 	} catch (error) {
 		throw networkError(node, PRODUCT, hostOf(session.baseUrl), error);
 	}
@@ -89,7 +93,10 @@ async function login(ctx: Context, session: Omit<DurstSession, 'cache'>): Promis
 	if (status < 200 || status >= 300) {
 		throw new NodeApiError(node, details, {
 			message: `The Durst Analytics login failed with status ${status}`,
-			description: scrubSecrets(`Durst Analytics said: ${textSnippet(body) || 'nothing'}`, session.secrets),
+			description: scrubSecrets(
+				`Durst Analytics said: ${textSnippet(body) || 'nothing'}`,
+				session.secrets,
+			),
 			httpCode: String(status),
 		});
 	}
@@ -97,7 +104,9 @@ async function login(ctx: Context, session: Omit<DurstSession, 'cache'>): Promis
 	// Every 1.4+ server sends the header; the body field moved from xAuthToken (1.4) to x_auth_token (1.6).
 	const token =
 		headerValue(response.headers, TOKEN_HEADER) ??
-		(typeof record.x_auth_token === 'string' && record.x_auth_token ? record.x_auth_token : undefined) ??
+		(typeof record.x_auth_token === 'string' && record.x_auth_token
+			? record.x_auth_token
+			: undefined) ??
 		(typeof record.xAuthToken === 'string' && record.xAuthToken ? record.xAuthToken : undefined);
 	if (!token) {
 		throw new NodeApiError(node, details, {
@@ -126,18 +135,31 @@ export async function openSession(ctx: Context): Promise<DurstSession> {
 	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const baseUrl = normalizeServerUrl(data.baseUrl, ['/api/v1']);
 	if (!baseUrl) {
-		throw new NodeOperationError(ctx.getNode(), 'The Server URL in the Durst Analytics credential is not a valid http(s) URL', {
-			description: 'Enter the address of Durst Analytics, e.g. https://analytics.example.com',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'The Server URL in the Durst Analytics credential is not a valid http(s) URL',
+			{
+				description: 'Enter the address of Durst Analytics, e.g. https://analytics.example.com',
+			},
+		);
 	}
 	const username = typeof data.username === 'string' ? data.username : '';
 	const password = typeof data.password === 'string' ? data.password : '';
 	if (!username || !password) {
-		throw new NodeOperationError(ctx.getNode(), 'The Durst Analytics credential has no username or password', {
-			description: 'Fill in both in the credential.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'The Durst Analytics credential has no username or password',
+			{
+				description: 'Fill in both in the credential.',
+			},
+		);
 	}
-	const base = { baseUrl, username, allowUnauthorizedCerts: data.allowUnauthorizedCerts === true, secrets: [password] };
+	const base = {
+		baseUrl,
+		username,
+		allowUnauthorizedCerts: data.allowUnauthorizedCerts === true,
+		secrets: [password],
+	};
 	const cache = new DurstTokenCache({
 		staticData: staticDataOf(ctx),
 		account: { baseUrl, username, password },
@@ -154,12 +176,20 @@ export async function openSession(ctx: Context): Promise<DurstSession> {
  * Resolves a user-supplied API path against the server. The token must never travel to another
  * host, so anything that is not a plain path on the credential's origin is refused before any request.
  */
-export function resolveApiUrl(baseUrl: string, path: unknown): { url: string } | { problem: string } {
+export function resolveApiUrl(
+	baseUrl: string,
+	path: unknown,
+): { url: string } | { problem: string } {
 	if (typeof path !== 'string' || path.trim() === '') return { problem: 'the path is empty' };
 	const trimmed = path.trim();
-	if (/[\u0000-\u001f\u007f\s\\]/.test(trimmed)) return { problem: 'the path contains spaces, control characters or backslashes' };
-	if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) return { problem: 'the path is an absolute URL; only paths on the credential\'s server are allowed' };
-	if (trimmed.startsWith('//')) return { problem: 'the path starts with "//", which would name another host' };
+	if (/[\u0000-\u001f\u007f\s\\]/.test(trimmed))
+		return { problem: 'the path contains spaces, control characters or backslashes' };
+	if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed))
+		return {
+			problem: "the path is an absolute URL; only paths on the credential's server are allowed",
+		};
+	if (trimmed.startsWith('//'))
+		return { problem: 'the path starts with "//", which would name another host' };
 	const relative = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 	let resolved: URL;
 	try {
@@ -220,33 +250,81 @@ async function send(
 	}
 }
 
-function refusedAgain(node: INode, session: DurstSession, request: DurstRequest, status: number, itemIndex?: number) {
-	return new NodeApiError(node, { status, call: `${request.method} ${request.path}` } as JsonObject, {
-		message: `Durst Analytics refused the request (${status}) even after a fresh login`,
-		description: `n8n logged in again once and retried. The user "${session.username}" may not be allowed to make this call, or Analytics is restarting; not retrying further.`,
-		httpCode: String(status),
-		itemIndex,
-	});
+function refusedAgain(
+	node: INode,
+	session: DurstSession,
+	request: DurstRequest,
+	status: number,
+	itemIndex?: number,
+) {
+	return new NodeApiError(
+		node,
+		{ status, call: `${request.method} ${request.path}` } as JsonObject,
+		{
+			message: `Durst Analytics refused the request (${status}) even after a fresh login`,
+			description: `n8n logged in again once and retried. The user "${session.username}" may not be allowed to make this call, or Analytics is restarting; not retrying further.`,
+			httpCode: String(status),
+			itemIndex,
+		},
+	);
 }
 
-function httpError(node: INode, session: DurstSession, request: DurstRequest, response: FullResponse, itemIndex?: number) {
+function httpError(
+	node: INode,
+	session: DurstSession,
+	request: DurstRequest,
+	response: FullResponse,
+	itemIndex?: number,
+) {
 	const status = response.statusCode;
 	const body = parseBody(response.body);
 	const reasons = reasonsFromBody(body);
-	const said = scrubSecrets(reasons.length ? reasons.join(': ') : textSnippet(body), session.secrets) || 'nothing';
+	const said =
+		scrubSecrets(reasons.length ? reasons.join(': ') : textSnippet(body), session.secrets) ||
+		'nothing';
 	const call = `${request.method} ${request.path.split('?')[0]}`;
 	const details = { status, call, reason: said } as JsonObject;
-	const options = (message: string, description: string) => ({ message, description, httpCode: String(status), itemIndex });
+	const options = (message: string, description: string) => ({
+		message,
+		description,
+		httpCode: String(status),
+		itemIndex,
+	});
 	if (status === 404) {
-		return new NodeApiError(node, details, options(`Durst Analytics found nothing at ${call} (404)`, 'The printer or job ID does not exist on this server, or the path is wrong.'));
+		return new NodeApiError(
+			node,
+			details,
+			options(
+				`Durst Analytics found nothing at ${call} (404)`,
+				'The printer or job ID does not exist on this server, or the path is wrong.',
+			),
+		);
 	}
 	if (status === 400) {
-		return new NodeApiError(node, details, options(`Durst Analytics rejected the request: ${said}`, `Check the parameters of ${call}.`));
+		return new NodeApiError(
+			node,
+			details,
+			options(`Durst Analytics rejected the request: ${said}`, `Check the parameters of ${call}.`),
+		);
 	}
 	if (status >= 500) {
-		return new NodeApiError(node, details, options(`Durst Analytics failed with a server error (${status})`, `Durst Analytics said: ${said}. Try again later.`));
+		return new NodeApiError(
+			node,
+			details,
+			options(
+				`Durst Analytics failed with a server error (${status})`,
+				`Durst Analytics said: ${said}. Try again later.`,
+			),
+		);
 	}
-	return new NodeApiError(node, details, options(`Durst Analytics answered ${call} with status ${status}`, `Durst Analytics said: ${said}`));
+	return new NodeApiError(
+		node,
+		details,
+		options(
+			`Durst Analytics answered ${call} with status ${status}`,
+			`Durst Analytics said: ${said}`,
+		),
+	);
 }
 
 /**
@@ -263,7 +341,8 @@ export async function durstRequest(
 	const target = resolveApiUrl(session.baseUrl, request.path);
 	if ('problem' in target) {
 		throw new NodeOperationError(node, `The "Path" is not allowed: ${target.problem}`, {
-			description: 'Enter a path on the Durst Analytics server, such as /api/v1/printers. The token is only ever sent to the credential\'s server.',
+			description:
+				"Enter a path on the Durst Analytics server, such as /api/v1/printers. The token is only ever sent to the credential's server.",
 			itemIndex,
 		});
 	}

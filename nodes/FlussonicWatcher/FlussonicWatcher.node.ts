@@ -16,7 +16,11 @@ import { CREDENTIAL_TYPE, getWatcherServer } from './transport';
 import { readConcurrency } from '../shared/concurrency';
 import { processItems } from '../shared/items';
 
-type Operation = (this: IExecuteFunctions, itemIndex: number, server: WatcherServer) => Promise<IDataObject>;
+type Operation = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	server: WatcherServer,
+) => Promise<IDataObject>;
 
 const operations: Record<string, Operation> = {
 	generateToken: generateToken.execute,
@@ -87,7 +91,10 @@ export class FlussonicWatcher implements INodeType {
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const run = operations[operation];
 		if (!run) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known to this node`);
+			throw new NodeOperationError(
+				this.getNode(),
+				`The operation "${operation}" is not known to this node`,
+			);
 		}
 		const server = await getWatcherServer(this);
 		const concurrency = operation === 'renderLoginPage' ? 1 : readConcurrency(this);

@@ -34,17 +34,26 @@ export async function getWatcherServer(ctx: Context, itemIndex?: number): Promis
 	const data = await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const baseUrl = normalizeServerUrl(data.baseUrl, ['/vsaas']);
 	if (!baseUrl) {
-		throw new NodeOperationError(ctx.getNode(), 'The Server URL in the Flussonic Watcher credential is not a valid http(s) URL', {
-			description: 'Enter the address of the Watcher web UI, e.g. https://watcher.example.com',
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'The Server URL in the Flussonic Watcher credential is not a valid http(s) URL',
+			{
+				description: 'Enter the address of the Watcher web UI, e.g. https://watcher.example.com',
+				itemIndex,
+			},
+		);
 	}
 	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 	return {
 		baseUrl,
 		apiKey: typeof data.apiKey === 'string' ? data.apiKey.trim() : '',
 		allowUnauthorizedCerts: data.allowUnauthorizedCerts === true,
-		credential: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data },
+		credential: {
+			id: reference?.id ?? '',
+			name: reference?.name ?? '',
+			type: CREDENTIAL_TYPE,
+			data,
+		},
 	};
 }
 
@@ -94,9 +103,14 @@ export async function watcherApiRequest(
 	};
 	let response: { statusCode: number; body: unknown };
 	try {
-		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, {
-			credentialsDecrypted: server.credential,
-		})) as {
+		response = (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			CREDENTIAL_TYPE,
+			options,
+			{
+				credentialsDecrypted: server.credential,
+			},
+		)) as {
 			statusCode: number;
 			body: unknown;
 		};
@@ -110,13 +124,23 @@ export async function watcherApiRequest(
 
 	const clean = (text: string) => scrubSecrets(text, [server.apiKey]);
 	const reasons = reasonsFromBody(body).map(clean);
-	const reasonText = reasons.length ? reasons.join(': ') : clean(textSnippet(body)) || 'no reason given';
+	const reasonText = reasons.length
+		? reasons.join(': ')
+		: clean(textSnippet(body)) || 'no reason given';
 	const details = { status, reason: reasonText } as JsonObject;
 	const fail = (message: string, description: string) =>
-		new NodeApiError(ctx.getNode(), details, { message, description, httpCode: String(status), itemIndex });
+		new NodeApiError(ctx.getNode(), details, {
+			message,
+			description,
+			httpCode: String(status),
+			itemIndex,
+		});
 
 	if (status === 400) {
-		throw fail(`Watcher rejected the request: ${reasonText}`, 'Check the login and options of this item.');
+		throw fail(
+			`Watcher rejected the request: ${reasonText}`,
+			'Check the login and options of this item.',
+		);
 	}
 	if (status === 403) {
 		const codes = errorCodes(body).join(' ');
@@ -140,10 +164,16 @@ export async function watcherApiRequest(
 		);
 	}
 	if (status === 404) {
-		throw fail('No Watcher API at this URL: check the server URL', `${hostOf(server.baseUrl)} answered 404 for ${request.path}. The Server URL in the credential must be the address of the Watcher web UI.`);
+		throw fail(
+			'No Watcher API at this URL: check the server URL',
+			`${hostOf(server.baseUrl)} answered 404 for ${request.path}. The Server URL in the credential must be the address of the Watcher web UI.`,
+		);
 	}
 	if (status >= 500) {
-		throw fail(`Watcher failed with a server error (${status})`, `Watcher said: ${reasonText}. Try again later, or check the Watcher server's logs.`);
+		throw fail(
+			`Watcher failed with a server error (${status})`,
+			`Watcher said: ${reasonText}. Try again later, or check the Watcher server's logs.`,
+		);
 	}
 	throw fail(`Watcher answered with unexpected status ${status}`, `Watcher said: ${reasonText}`);
 }

@@ -20,10 +20,19 @@ export const concurrencyOption: INodeProperties = {
 export function readConcurrency(ctx: IExecuteFunctions): number {
 	const value = ctx.getNodeParameter('options.maxConcurrency', 0, 1);
 	const number = typeof value === 'string' ? Number(value) : value;
-	if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > MAX_CONCURRENCY_LIMIT) {
-		throw new NodeOperationError(ctx.getNode(), `"Max Concurrent Requests" must be a whole number from 1 to ${MAX_CONCURRENCY_LIMIT}`, {
-			description: `It is ${JSON.stringify(value)}.`,
-		});
+	if (
+		typeof number !== 'number' ||
+		!Number.isInteger(number) ||
+		number < 1 ||
+		number > MAX_CONCURRENCY_LIMIT
+	) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Max Concurrent Requests" must be a whole number from 1 to ${MAX_CONCURRENCY_LIMIT}`,
+			{
+				description: `It is ${JSON.stringify(value)}.`,
+			},
+		);
 	}
 	return number;
 }

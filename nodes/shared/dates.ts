@@ -3,7 +3,8 @@
  * offset), ISO strings with an offset, Luxon DateTime or Date objects from expressions, or numbers.
  * Everything becomes a Date; anything else is reported, not guessed.
  */
-const LOCAL_ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
+const LOCAL_ISO =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
 
 function offsetMinutes(instant: number, timeZone: string): number {
 	const parts = new Intl.DateTimeFormat('en-US', {
@@ -17,7 +18,14 @@ function offsetMinutes(instant: number, timeZone: string): number {
 		second: '2-digit',
 	}).formatToParts(new Date(instant));
 	const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-	const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+	const asUtc = Date.UTC(
+		get('year'),
+		get('month') - 1,
+		get('day'),
+		get('hour'),
+		get('minute'),
+		get('second'),
+	);
 	return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60000);
 }
 
@@ -38,7 +46,10 @@ export function toDate(value: unknown, timeZone: string): Date | undefined {
 	let instant: number;
 	if (value instanceof Date) {
 		instant = value.getTime();
-	} else if (typeof value === 'object' && typeof (value as { toISO?: unknown }).toISO === 'function') {
+	} else if (
+		typeof value === 'object' &&
+		typeof (value as { toISO?: unknown }).toISO === 'function'
+	) {
 		instant = Date.parse(String((value as { toISO(): string | null }).toISO()));
 	} else if (typeof value === 'number') {
 		// Epoch seconds and milliseconds differ by three orders of magnitude; 1e11 s is year 5138.

@@ -3,8 +3,18 @@ import { NodeApiError } from 'n8n-workflow';
 
 const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|EPROTO/;
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED', 'UND_ERR_CONNECT_TIMEOUT']);
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'ECONNCLOSED']);
+const TIMEOUT_CODES = new Set([
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'ECONNABORTED',
+	'UND_ERR_CONNECT_TIMEOUT',
+]);
+const RESET_CODES = new Set([
+	'ECONNRESET',
+	'EPIPE',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'ECONNCLOSED',
+]);
 
 /**
  * n8n wraps transport errors differently across versions (axios error, NodeApiError with a
@@ -16,7 +26,8 @@ export function networkErrorCode(error: unknown): string | undefined {
 	while (current && typeof current === 'object' && !seen.has(current)) {
 		seen.add(current);
 		const candidate = current as { code?: unknown; cause?: unknown; error?: unknown };
-		if (typeof candidate.code === 'string' && /^[A-Z_]+$/.test(candidate.code)) return candidate.code;
+		if (typeof candidate.code === 'string' && /^[A-Z_]+$/.test(candidate.code))
+			return candidate.code;
 		current = candidate.cause ?? candidate.error;
 	}
 	return undefined;
@@ -42,16 +53,19 @@ export function networkError(
 	let description: string;
 	if (code === 'ECONNREFUSED') {
 		message = `Could not connect to ${info.product} at ${host}: connection refused`;
-		description = 'Check the server URL in the credential and that the server is running and reachable from n8n.';
+		description =
+			'Check the server URL in the credential and that the server is running and reachable from n8n.';
 	} else if (DNS_CODES.has(code)) {
 		message = `Could not find the host ${host}`;
-		description = 'The host name in the credential\'s server URL does not resolve: check it for typos.';
+		description =
+			"The host name in the credential's server URL does not resolve: check it for typos.";
 	} else if (TLS_CODE.test(code)) {
 		message = `The TLS certificate of ${host} was not accepted (${code})`;
 		description = `If this ${info.product} uses a self-signed or internal certificate, turn on "${info.certificateOption}" in the credential.`;
 	} else if (TIMEOUT_CODES.has(code)) {
 		message = `${info.product} at ${host} did not answer in time`;
-		description = 'The server is slow or unreachable; try again, or check the network between n8n and the server.';
+		description =
+			'The server is slow or unreachable; try again, or check the network between n8n and the server.';
 	} else if (RESET_CODES.has(code)) {
 		message = `${info.product} at ${host} closed the connection without answering`;
 		description = 'The server or a proxy dropped the request; try again.';
@@ -60,7 +74,11 @@ export function networkError(
 		description = 'No HTTP answer was received; check the server URL and the network.';
 	}
 	// Not `code`: NodeApiError would swap our message for its generic one for known codes.
-	return new NodeApiError(node, { networkError: code, host } as JsonObject, { message, description, itemIndex });
+	return new NodeApiError(node, { networkError: code, host } as JsonObject, {
+		message,
+		description,
+		itemIndex,
+	});
 }
 
 /** Collects the human-readable parts of an error body whose shape the vendor does not document. */
@@ -78,7 +96,16 @@ export function reasonsFromBody(body: unknown): string[] {
 		}
 		if (value && typeof value === 'object') {
 			const record = value as IDataObject;
-			for (const key of ['code', 'title', 'message', 'error', 'detail', 'details', 'reason', 'errors']) {
+			for (const key of [
+				'code',
+				'title',
+				'message',
+				'error',
+				'detail',
+				'details',
+				'reason',
+				'errors',
+			]) {
 				if (key in record) visit(record[key], depth + 1);
 			}
 		}
@@ -90,6 +117,9 @@ export function reasonsFromBody(body: unknown): string[] {
 /** Shortens a body that is not JSON (an HTML error page, a proxy's text) to something readable. */
 export function textSnippet(body: unknown, max = 200): string {
 	const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
-	const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+	const plain = text
+		.replace(/<[^>]*>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
 	return plain.length > max ? `${plain.slice(0, max)}…` : plain;
 }

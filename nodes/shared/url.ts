@@ -2,7 +2,10 @@
  * Parses a server URL typed into a credential. Users paste URLs with trailing slashes and, for
  * Watcher, with the `/vsaas` UI path; both are tolerated so the API paths can be appended verbatim.
  */
-export function normalizeServerUrl(raw: unknown, stripSuffixes: readonly string[] = []): string | undefined {
+export function normalizeServerUrl(
+	raw: unknown,
+	stripSuffixes: readonly string[] = [],
+): string | undefined {
 	if (typeof raw !== 'string') return undefined;
 	let value = raw.trim();
 	if (!/^https?:\/\//i.test(value)) return undefined;

@@ -6,7 +6,13 @@ import path from 'node:path';
 
 import { DurstSimulator } from '../simulators/durst';
 import { WatcherSimulator } from '../simulators/watcher';
-import { CREDENTIAL_IDS, EXAMPLE_IDS, EXAMPLES_DIR, loadCredentials, loadWorkflows } from './examples';
+import {
+	CREDENTIAL_IDS,
+	EXAMPLE_IDS,
+	EXAMPLES_DIR,
+	loadCredentials,
+	loadWorkflows,
+} from './examples';
 import type { HostVersion } from './n8nHost';
 import { HOST_VERSIONS, N8nHost, nodeOutputItems, runError } from './n8nHost';
 
@@ -39,7 +45,9 @@ describe.each(HOST_VERSIONS)('n8n %s: Durst workflows from the CLI', (version: H
 		const result = await host.execute(id);
 		const error = runError(result.data);
 		if (result.code !== 0 || error) {
-			throw new Error(`execute ${id} failed (code ${result.code}): ${JSON.stringify(error)}\n${result.stderr.slice(-2000)}`);
+			throw new Error(
+				`execute ${id} failed (code ${result.code}): ${JSON.stringify(error)}\n${result.stderr.slice(-2000)}`,
+			);
 		}
 		return result;
 	}
@@ -47,13 +55,19 @@ describe.each(HOST_VERSIONS)('n8n %s: Durst workflows from the CLI', (version: H
 	test('two Durst nodes share one login; a second execution makes 0 login calls', async () => {
 		const first = await execute(EXAMPLE_IDS.durstSharedToken);
 		expect(durst.logins).toBe(1);
-		const [login] = nodeOutputItems(first.data, 'Log In') as Array<{ xAuthToken: string; fromCache: boolean }>;
+		const [login] = nodeOutputItems(first.data, 'Log In') as Array<{
+			xAuthToken: string;
+			fromCache: boolean;
+		}>;
 		expect(login.fromCache).toBe(false);
 		expect(nodeOutputItems(first.data, 'List Printers')).toHaveLength(4);
 
 		const second = await execute(EXAMPLE_IDS.durstSharedToken);
 		expect(durst.logins).toBe(1);
-		const [again] = nodeOutputItems(second.data, 'Log In') as Array<{ xAuthToken: string; fromCache: boolean }>;
+		const [again] = nodeOutputItems(second.data, 'Log In') as Array<{
+			xAuthToken: string;
+			fromCache: boolean;
+		}>;
 		expect(again).toMatchObject({ xAuthToken: login.xAuthToken, fromCache: true });
 		expect(nodeOutputItems(second.data, 'List Printers')).toHaveLength(4);
 

@@ -51,7 +51,9 @@ export interface ExampleCredential {
 export interface ExampleWorkflow {
 	id: string;
 	name: string;
-	nodes: Array<Record<string, unknown> & { type: string; name: string; parameters: Record<string, unknown> }>;
+	nodes: Array<
+		Record<string, unknown> & { type: string; name: string; parameters: Record<string, unknown> }
+	>;
 	[key: string]: unknown;
 }
 
@@ -63,14 +65,20 @@ function uuidFor(id: string): string {
 
 function retarget(text: string, targets: ExampleTargets): string {
 	return text
-		.split('http://localhost:5678').join(targets.n8nUrl)
-		.split('http://127.0.0.1:5601').join(targets.watcherUrl)
-		.split('http://127.0.0.1:5602').join(targets.durstUrl)
-		.split(`"${PACKAGE_NAME}.`).join(`"${targets.nodeTypePrefix ?? 'CUSTOM'}.`);
+		.split('http://localhost:5678')
+		.join(targets.n8nUrl)
+		.split('http://127.0.0.1:5601')
+		.join(targets.watcherUrl)
+		.split('http://127.0.0.1:5602')
+		.join(targets.durstUrl)
+		.split(`"${PACKAGE_NAME}.`)
+		.join(`"${targets.nodeTypePrefix ?? 'CUSTOM'}.`);
 }
 
 export function loadCredentials(targets: ExampleTargets): ExampleCredential[] {
-	return JSON.parse(retarget(readFileSync(path.join(EXAMPLES_DIR, 'credentials.json'), 'utf8'), targets)) as ExampleCredential[];
+	return JSON.parse(
+		retarget(readFileSync(path.join(EXAMPLES_DIR, 'credentials.json'), 'utf8'), targets),
+	) as ExampleCredential[];
 }
 
 export function loadWorkflows(targets: ExampleTargets): ExampleWorkflow[] {
@@ -78,7 +86,9 @@ export function loadWorkflows(targets: ExampleTargets): ExampleWorkflow[] {
 		.filter((file) => /^\d+-.*\.json$/.test(file))
 		.sort()
 		.map((file) => {
-			const workflow = JSON.parse(retarget(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'), targets)) as ExampleWorkflow;
+			const workflow = JSON.parse(
+				retarget(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'), targets),
+			) as ExampleWorkflow;
 			if (targets.versionIds !== false) workflow.versionId = uuidFor(workflow.id);
 			return workflow;
 		});

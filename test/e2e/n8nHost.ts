@@ -149,8 +149,9 @@ export function hostPaths(version: HostVersion): HostPaths {
 	const root = hostsDir();
 	const dir = path.join(root, `n8n-${version}`);
 	const nodeBin = version.startsWith('1.')
-		? process.env.N8N_HOST_NODE_1 ?? defaultNode20()
-		: process.env.N8N_HOST_NODE_2 ?? path.join(root, 'node24', 'node_modules', 'node', 'bin', 'node');
+		? (process.env.N8N_HOST_NODE_1 ?? defaultNode20())
+		: (process.env.N8N_HOST_NODE_2 ??
+			path.join(root, 'node24', 'node_modules', 'node', 'bin', 'node'));
 	return {
 		dir,
 		n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
@@ -242,7 +243,10 @@ function delay(ms: number): Promise<void> {
 }
 
 /** Splits a stream into lines, calling `onLine` for each complete line. */
-function lineSplitter(onLine: (line: string) => void): { push(chunk: string): void; flush(): void } {
+function lineSplitter(onLine: (line: string) => void): {
+	push(chunk: string): void;
+	flush(): void;
+} {
 	let rest = '';
 	return {
 		push(chunk: string) {
@@ -310,7 +314,12 @@ export function parseExecuteOutput(stdout: string): unknown {
 }
 
 /** The `json` of the items a node produced in its first run (output 0 by default). */
-export function nodeOutputItems(run: unknown, nodeName: string, outputIndex = 0, runIndex = 0): unknown[] {
+export function nodeOutputItems(
+	run: unknown,
+	nodeName: string,
+	outputIndex = 0,
+	runIndex = 0,
+): unknown[] {
 	if (!isRecord(run) || !isRecord(run.data)) return [];
 	const resultData = run.data.resultData;
 	if (!isRecord(resultData) || !isRecord(resultData.runData)) return [];
@@ -372,7 +381,8 @@ export class N8nHost {
 	}
 
 	constructor(opts: N8nHostOptions) {
-		if (!HOST_VERSIONS.includes(opts.version)) throw new Error(`n8nHost: unknown version ${String(opts.version)}`);
+		if (!HOST_VERSIONS.includes(opts.version))
+			throw new Error(`n8nHost: unknown version ${String(opts.version)}`);
 		this.opts = opts;
 		this.version = opts.version;
 		this.paths = hostPaths(opts.version);
@@ -385,7 +395,8 @@ export class N8nHost {
 			this.userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `n8n-${opts.version}-`));
 			this.ownsUserFolder = true;
 		}
-		this.encryptionKey = opts.encryptionKey ?? readEncryptionKey(this.userFolder) ?? randomBytes(24).toString('hex');
+		this.encryptionKey =
+			opts.encryptionKey ?? readEncryptionKey(this.userFolder) ?? randomBytes(24).toString('hex');
 		this._port = opts.port;
 		this._brokerPort = opts.brokerPort;
 	}
@@ -401,12 +412,14 @@ export class N8nHost {
 	}
 
 	get port(): number {
-		if (this._port === undefined) throw new Error('n8nHost: no port yet; call init() or use N8nHost.create()');
+		if (this._port === undefined)
+			throw new Error('n8nHost: no port yet; call init() or use N8nHost.create()');
 		return this._port;
 	}
 
 	get brokerPort(): number {
-		if (this._brokerPort === undefined) throw new Error('n8nHost: no broker port yet; call init() or use N8nHost.create()');
+		if (this._brokerPort === undefined)
+			throw new Error('n8nHost: no broker port yet; call init() or use N8nHost.create()');
 		return this._brokerPort;
 	}
 
@@ -431,7 +444,12 @@ export class N8nHost {
 			if (v === undefined) continue;
 			// Nothing of the caller's n8n/DB config, and no NODE_ENV=test from jest (n8n then skips
 			// its process.exit after CLI commands and hangs) or NODE_OPTIONS (ts-node hooks etc.).
-			if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_ENV$|NODE_OPTIONS$|NODES_|CODE_ENABLE_|JEST_WORKER_ID$)/.test(k)) continue;
+			if (
+				/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_ENV$|NODE_OPTIONS$|NODES_|CODE_ENABLE_|JEST_WORKER_ID$)/.test(
+					k,
+				)
+			)
+				continue;
 			env[k] = v;
 		}
 		const nodeDir = path.dirname(this.paths.nodeBin);
@@ -482,7 +500,8 @@ export class N8nHost {
 
 	private emit(prefix: string, line: string, forward = true): void {
 		this.recent.push(`${prefix} ${line}`);
-		if (this.recent.length > MAX_KEPT_LINES) this.recent.splice(0, this.recent.length - MAX_KEPT_LINES);
+		if (this.recent.length > MAX_KEPT_LINES)
+			this.recent.splice(0, this.recent.length - MAX_KEPT_LINES);
 		if (!forward || this.opts.log === undefined) return;
 		if ((this.opts.filterNoise ?? true) && NOISE.some((re) => re.test(line))) return;
 		this.opts.log(`${prefix} ${line}`);
@@ -528,7 +547,11 @@ export class N8nHost {
 			}, timeoutMs);
 			child.once('error', (err) => {
 				clearTimeout(timer);
-				reject(new Error(`n8nHost: cannot run ${this.paths.nodeBin} ${this.paths.n8nBin}: ${err.message}`));
+				reject(
+					new Error(
+						`n8nHost: cannot run ${this.paths.nodeBin} ${this.paths.n8nBin}: ${err.message}`,
+					),
+				);
 			});
 			child.once('close', (code, signal) => {
 				clearTimeout(timer);
@@ -548,7 +571,12 @@ export class N8nHost {
 					);
 					return;
 				}
-				resolve({ code: code ?? 128 + (signal !== null ? (os.constants.signals[signal] ?? 0) : 1), signal, stdout, stderr });
+				resolve({
+					code: code ?? 128 + (signal !== null ? (os.constants.signals[signal] ?? 0) : 1),
+					signal,
+					stdout,
+					stderr,
+				});
 			});
 		});
 	}
@@ -566,7 +594,10 @@ export class N8nHost {
 
 	/** Writes `data` to a private temp file in the user folder for the duration of `fn`. */
 	private async withTempJson<T>(data: unknown, fn: (file: string) => Promise<T>): Promise<T> {
-		const file = path.join(this.userFolder, `.import-${process.pid}-${randomBytes(6).toString('hex')}.json`);
+		const file = path.join(
+			this.userFolder,
+			`.import-${process.pid}-${randomBytes(6).toString('hex')}.json`,
+		);
 		fs.writeFileSync(file, JSON.stringify(data, null, 2), { mode: 0o600 });
 		try {
 			return await fn(file);
@@ -586,10 +617,13 @@ export class N8nHost {
 			// Without an id both versions fail with "NOT NULL constraint failed: credentials_entity.id".
 			for (const key of ['id', 'name', 'type'] as const) {
 				if (typeof r[key] !== 'string' || r[key] === '') {
-					throw new Error(`n8nHost.importCredentials: credential #${i} needs a non-empty string \`${key}\``);
+					throw new Error(
+						`n8nHost.importCredentials: credential #${i} needs a non-empty string \`${key}\``,
+					);
 				}
 			}
-			if (r.data === undefined) throw new Error(`n8nHost.importCredentials: credential #${i} needs \`data\``);
+			if (r.data === undefined)
+				throw new Error(`n8nHost.importCredentials: credential #${i} needs \`data\``);
 		});
 		await this.withTempJson(creds, (file) => this.cliOk(['import:credentials', `--input=${file}`]));
 	}
@@ -604,11 +638,13 @@ export class N8nHost {
 			const r: Record<string, unknown> = isRecord(w) ? w : {};
 			const label = `n8nHost.importWorkflow: workflow #${i}${typeof r.name === 'string' ? ` "${r.name}"` : ''}`;
 			// 2.40 fails without an id ("NOT NULL constraint failed: workflow_entity.id"); 1.123 makes one up.
-			if (typeof r.id !== 'string' || r.id === '') throw new Error(`${label} needs a non-empty string \`id\``);
+			if (typeof r.id !== 'string' || r.id === '')
+				throw new Error(`${label} needs a non-empty string \`id\``);
 			if (typeof r.name !== 'string') throw new Error(`${label} needs a \`name\``);
 			if (!Array.isArray(r.nodes)) throw new Error(`${label} needs a \`nodes\` array`);
 			// Both versions reject a workflow without `connections` ("File does not seem to contain valid workflows").
-			if (!isRecord(r.connections)) throw new Error(`${label} needs a \`connections\` object (may be {})`);
+			if (!isRecord(r.connections))
+				throw new Error(`${label} needs a \`connections\` object (may be {})`);
 		});
 		await this.withTempJson(wf, (file) => this.cliOk(['import:workflow', `--input=${file}`]));
 	}
@@ -620,7 +656,9 @@ export class N8nHost {
 	 */
 	async execute(workflowId: string, opts: Omit<CliOptions, 'echo'> = {}): Promise<ExecuteResult> {
 		const started = Date.now();
-		const nodeOptions = [`--require "${this.stdoutBlockingPreload()}"`, opts.env?.NODE_OPTIONS].filter(Boolean).join(' ');
+		const nodeOptions = [`--require "${this.stdoutBlockingPreload()}"`, opts.env?.NODE_OPTIONS]
+			.filter(Boolean)
+			.join(' ');
 		const r = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], {
 			timeoutMs: opts.timeoutMs,
 			env: { N8N_LOG_LEVEL: 'info', ...(opts.env ?? {}), NODE_OPTIONS: nodeOptions },
@@ -635,7 +673,9 @@ export class N8nHost {
 			`[n8n ${this.version} execute]`,
 			`workflow ${workflowId}: exit ${r.code}${r.signal !== null ? ` (${r.signal})` : ''}, ${status} in ${Date.now() - started} ms` +
 				(error !== undefined ? ` (${String(error.message)})` : '') +
-				(crashedAtExit ? ` [n8n crashed while exiting after the run completed; treated as exit ${code}]` : ''),
+				(crashedAtExit
+					? ` [n8n crashed while exiting after the run completed; treated as exit ${code}]`
+					: ''),
 		);
 		if (data === undefined) {
 			throw new Error(
@@ -666,7 +706,10 @@ export class N8nHost {
 
 	/** Raw text of `n8n export:workflow --id=<id>` (a JSON array with the one workflow, staticData included). */
 	async exportWorkflow(id: string): Promise<string> {
-		const file = path.join(this.userFolder, `.export-${process.pid}-${randomBytes(6).toString('hex')}.json`);
+		const file = path.join(
+			this.userFolder,
+			`.export-${process.pid}-${randomBytes(6).toString('hex')}.json`,
+		);
 		try {
 			await this.cliOk(['export:workflow', `--id=${id}`, `--output=${file}`]);
 			return fs.readFileSync(file, 'utf8');
@@ -677,9 +720,17 @@ export class N8nHost {
 
 	/** Raw text of `n8n export:credentials --id=<id>` (encrypted `data` unless `decrypted`). */
 	async exportCredentials(id: string, decrypted = false): Promise<string> {
-		const file = path.join(this.userFolder, `.export-${process.pid}-${randomBytes(6).toString('hex')}.json`);
+		const file = path.join(
+			this.userFolder,
+			`.export-${process.pid}-${randomBytes(6).toString('hex')}.json`,
+		);
 		try {
-			await this.cliOk(['export:credentials', `--id=${id}`, `--output=${file}`, ...(decrypted ? ['--decrypted'] : [])]);
+			await this.cliOk([
+				'export:credentials',
+				`--id=${id}`,
+				`--output=${file}`,
+				...(decrypted ? ['--decrypted'] : []),
+			]);
 			return fs.readFileSync(file, 'utf8');
 		} finally {
 			fs.rmSync(file, { force: true });
@@ -698,7 +749,9 @@ export class N8nHost {
 				const exported: unknown = JSON.parse(await this.exportWorkflow(id));
 				const first: unknown = Array.isArray(exported) ? exported[0] : undefined;
 				if (!isRecord(first) || first.active !== true) {
-					throw new Error(`n8nHost: workflow ${id} is not active after update:workflow on n8n ${this.version}`);
+					throw new Error(
+						`n8nHost: workflow ${id} is not active after update:workflow on n8n ${this.version}`,
+					);
 				}
 			}
 		} else {
@@ -709,7 +762,8 @@ export class N8nHost {
 
 	/** Marks a workflow inactive (1.x `update:workflow --active=false`, 2.x `unpublish:workflow`). */
 	async deactivate(id: string): Promise<void> {
-		if (this.version.startsWith('1.')) await this.cliOk(['update:workflow', `--id=${id}`, '--active=false']);
+		if (this.version.startsWith('1.'))
+			await this.cliOk(['update:workflow', `--id=${id}`, '--active=false']);
 		else await this.cliOk(['unpublish:workflow', `--id=${id}`]);
 	}
 
@@ -723,7 +777,10 @@ export class N8nHost {
 		if (this.server !== undefined) throw new Error('n8nHost: already started');
 		await this.init();
 		const level = this.opts.logLevel ?? 'warn';
-		const env = this.env({ N8N_LOG_LEVEL: level === 'debug' ? 'debug' : 'info', N8N_LOG_FORMAT: 'json' });
+		const env = this.env({
+			N8N_LOG_LEVEL: level === 'debug' ? 'debug' : 'info',
+			N8N_LOG_FORMAT: 'json',
+		});
 		const prefix = `[n8n ${this.version} start]`;
 		const child = spawn(this.paths.nodeBin, [this.paths.n8nBin, 'start'], {
 			cwd: this.userFolder,
@@ -743,7 +800,11 @@ export class N8nHost {
 				return;
 			}
 			if (parsed.message.includes('Editor is now accessible via')) ready = true;
-			this.emit(prefix, `${parsed.level}: ${parsed.message}`, levelRank(parsed.level) <= levelRank(level));
+			this.emit(
+				prefix,
+				`${parsed.level}: ${parsed.message}`,
+				levelRank(parsed.level) <= levelRank(level),
+			);
 		};
 		const out = lineSplitter(onLine);
 		const err = lineSplitter(onLine);
@@ -789,7 +850,9 @@ export class N8nHost {
 					? `exited early (code ${String(exited.code)}, signal ${String(exited.signal)})`
 					: `was not ready after ${timeoutMs} ms (healthz ${healthy ? 'ok' : 'not answering'}, ready line ${ready ? 'seen' : 'not seen'})`;
 		await this.stop();
-		throw new Error(`n8nHost: n8n ${this.version} start ${why}; last log lines:\n${this.recentLog(40)}`);
+		throw new Error(
+			`n8nHost: n8n ${this.version} start ${why}; last log lines:\n${this.recentLog(40)}`,
+		);
 	}
 
 	/** SIGTERM to n8n's process group, SIGKILL after the grace period; waits until it is gone. */
@@ -836,10 +899,19 @@ export class N8nHost {
 	 * and 2.40 alike: email, firstName, lastName, password of 8-64 chars with a digit and an upper-case
 	 * letter). Resolves with the `n8n-auth` cookie (name=value) issued for the owner.
 	 */
-	async setupOwner(email: string, password: string, firstName: string, lastName: string): Promise<string> {
-		const r = await this.request('POST', '/rest/owner/setup', { body: { email, password, firstName, lastName } });
+	async setupOwner(
+		email: string,
+		password: string,
+		firstName: string,
+		lastName: string,
+	): Promise<string> {
+		const r = await this.request('POST', '/rest/owner/setup', {
+			body: { email, password, firstName, lastName },
+		});
 		if (r.status !== 200) {
-			throw new Error(`n8nHost: owner setup on n8n ${this.version} answered ${r.status}: ${r.body.slice(0, 500)}`);
+			throw new Error(
+				`n8nHost: owner setup on n8n ${this.version} answered ${r.status}: ${r.body.slice(0, 500)}`,
+			);
 		}
 		return authCookie(r.headers);
 	}
@@ -847,9 +919,13 @@ export class N8nHost {
 	/** POST /rest/login; resolves with the `n8n-auth` cookie (name=value). */
 	async login(email: string, password: string): Promise<string> {
 		// 1.123 and 2.40 both take `emailOrLdapLoginId`.
-		const r = await this.request('POST', '/rest/login', { body: { emailOrLdapLoginId: email, password } });
+		const r = await this.request('POST', '/rest/login', {
+			body: { emailOrLdapLoginId: email, password },
+		});
 		if (r.status !== 200) {
-			throw new Error(`n8nHost: login on n8n ${this.version} answered ${r.status}: ${r.body.slice(0, 500)}`);
+			throw new Error(
+				`n8nHost: login on n8n ${this.version} answered ${r.status}: ${r.body.slice(0, 500)}`,
+			);
 		}
 		return authCookie(r.headers);
 	}
@@ -880,12 +956,20 @@ export class N8nHost {
 					const chunks: Buffer[] = [];
 					res.on('data', (c: Buffer) => chunks.push(c));
 					res.on('end', () =>
-						resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+						resolve({
+							status: res.statusCode ?? 0,
+							headers: res.headers,
+							body: Buffer.concat(chunks).toString('utf8'),
+						}),
 					);
 					res.on('error', reject);
 				},
 			);
-			req.on('timeout', () => req.destroy(new Error(`timeout after ${opts.timeoutMs ?? 30_000} ms: ${method} ${urlPath}`)));
+			req.on('timeout', () =>
+				req.destroy(
+					new Error(`timeout after ${opts.timeoutMs ?? 30_000} ms: ${method} ${urlPath}`),
+				),
+			);
 			req.on('error', reject);
 			if (payload !== undefined) req.write(payload);
 			req.end();
@@ -901,8 +985,12 @@ function tail(text: string, lines: number): string {
 
 function readEncryptionKey(userFolder: string): string | undefined {
 	try {
-		const config: unknown = JSON.parse(fs.readFileSync(path.join(userFolder, '.n8n', 'config'), 'utf8'));
-		return isRecord(config) && typeof config.encryptionKey === 'string' ? config.encryptionKey : undefined;
+		const config: unknown = JSON.parse(
+			fs.readFileSync(path.join(userFolder, '.n8n', 'config'), 'utf8'),
+		);
+		return isRecord(config) && typeof config.encryptionKey === 'string'
+			? config.encryptionKey
+			: undefined;
 	} catch {
 		return undefined;
 	}

@@ -46,7 +46,9 @@ describe.each(HOST_VERSIONS)('n8n %s: the Watcher link in a browser', (version: 
 		await durst?.stop();
 	});
 
-	async function requestLink(email: string): Promise<{ status: number; body: Record<string, unknown> }> {
+	async function requestLink(
+		email: string,
+	): Promise<{ status: number; body: Record<string, unknown> }> {
 		const response = await host.request('POST', '/webhook/watcher-link', { body: { email } });
 		return { status: response.status, body: JSON.parse(response.body) as Record<string, unknown> };
 	}
@@ -85,11 +87,14 @@ describe.each(HOST_VERSIONS)('n8n %s: the Watcher link in a browser', (version: 
 		await page.context().close();
 	});
 
-	test('a tampered token lands on Watcher\'s error page, not logged in', async () => {
+	test("a tampered token lands on Watcher's error page, not logged in", async () => {
 		const { body } = await requestLink('demo@example.com');
 		const link = new URL(body.link as string);
 		const token = link.searchParams.get('token') ?? '';
-		link.searchParams.set('token', token.replace(/[0-9a-f]$/, (c) => (c === '0' ? '1' : '0')));
+		link.searchParams.set(
+			'token',
+			token.replace(/[0-9a-f]$/, (c) => (c === '0' ? '1' : '0')),
+		);
 		const failuresBefore = watcher.autologinFailures;
 		const page = await open(link.toString());
 		await page.locator('#autologin-error').waitFor({ timeout: 15_000 });
@@ -103,8 +108,12 @@ describe.each(HOST_VERSIONS)('n8n %s: the Watcher link in a browser', (version: 
 
 	test('a malformed token gets n8n\'s "link is not valid" page, which posts nothing', async () => {
 		const attemptsBefore = watcher.autologinSuccesses + watcher.autologinFailures;
-		const page = await open(`${host.baseUrl}/webhook/watcher-login?token=${encodeURIComponent('"><script>alert(1)</script>')}`);
-		expect(await page.locator('#invalid-link').textContent()).toBe('This sign-in link is not valid');
+		const page = await open(
+			`${host.baseUrl}/webhook/watcher-login?token=${encodeURIComponent('"><script>alert(1)</script>')}`,
+		);
+		expect(await page.locator('#invalid-link').textContent()).toBe(
+			'This sign-in link is not valid',
+		);
 		expect(page.url().startsWith(host.baseUrl)).toBe(true);
 		expect(watcher.autologinSuccesses + watcher.autologinFailures).toBe(attemptsBefore);
 		await page.context().close();

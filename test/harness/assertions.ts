@@ -18,7 +18,10 @@ export function errorSurface(error: unknown): string {
 }
 
 /** Fails if any secret, raw or URL-encoded, appears in the run's error or output. */
-export function expectNoSecrets(result: RunResult | { error: unknown; outputText?: string }, secrets: string[]): void {
+export function expectNoSecrets(
+	result: RunResult | { error: unknown; outputText?: string },
+	secrets: string[],
+): void {
 	let text = errorSurface(result.error);
 	if ('run' in result) text += JSON.stringify(result.run.data.resultData.runData);
 	else if (result.outputText) text += result.outputText;

@@ -98,7 +98,14 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		if (!workflow || !node) throw new Error('generic authentication needs the workflow and node');
 		const resolve = (value: unknown): unknown =>
 			typeof value === 'string' && value.startsWith('=')
-				? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '')
+				? workflow.expression.getSimpleParameterValue(
+						node,
+						value,
+						'internal',
+						{ $credentials: credentials },
+						undefined,
+						'',
+					)
 				: value;
 		const target = options as unknown as Record<string, Record<string, unknown> | undefined>;
 		for (const [section, entries] of Object.entries(authenticate.properties)) {
@@ -213,7 +220,8 @@ export async function runNodes(options: RunOptions): Promise<RunResult> {
 		parameters: spec.parameters,
 		onError: spec.continueOnFail ? 'continueRegularOutput' : undefined,
 		credentials: {
-			[spec.credentialType ?? (spec.type === WATCHER_TYPE ? 'flussonicWatcherApi' : 'durstAnalyticsApi')]: {
+			[spec.credentialType ??
+			(spec.type === WATCHER_TYPE ? 'flussonicWatcherApi' : 'durstAnalyticsApi')]: {
 				id: 'cred-1',
 				name: 'Test credential',
 			},
@@ -276,7 +284,11 @@ export async function runNodes(options: RunOptions): Promise<RunResult> {
 	const staticData = workflow.staticData as IDataObject & { __dataChanged?: boolean };
 	const changed = staticData.__dataChanged === true;
 	const savedStaticData = changed
-		? (JSON.parse(JSON.stringify(staticData, (key, value: unknown) => (key === '__dataChanged' ? undefined : value))) as IDataObject)
+		? (JSON.parse(
+				JSON.stringify(staticData, (key, value: unknown) =>
+					key === '__dataChanged' ? undefined : value,
+				),
+			) as IDataObject)
 		: undefined;
 
 	return {
@@ -286,7 +298,9 @@ export async function runNodes(options: RunOptions): Promise<RunResult> {
 		output(nodeName = nodes[nodes.length - 1].name) {
 			const runs = run.data.resultData.runData[nodeName];
 			if (!runs?.length) {
-				throw new Error(`Node "${nodeName}" did not run: ${run.data.resultData.error?.message ?? 'no error'}`);
+				throw new Error(
+					`Node "${nodeName}" did not run: ${run.data.resultData.error?.message ?? 'no error'}`,
+				);
 			}
 			return runs[0].data?.main[0] ?? [];
 		},
@@ -309,11 +323,25 @@ export async function listSearch(
 		position: [0, 0],
 		parameters: spec.parameters,
 		credentials: {
-			[spec.type === WATCHER_TYPE ? 'flussonicWatcherApi' : 'durstAnalyticsApi']: { id: 'cred-1', name: 'Test credential' },
+			[spec.type === WATCHER_TYPE ? 'flussonicWatcherApi' : 'durstAnalyticsApi']: {
+				id: 'cred-1',
+				name: 'Test credential',
+			},
 		},
 	};
-	const workflow = new Workflow({ id: 'wf-test', nodes: [node], connections: {}, nodeTypes, active: false });
-	const context = new LoadOptionsContext(workflow, node, makeAdditionalData(undefined, credentials), 'parameters');
+	const workflow = new Workflow({
+		id: 'wf-test',
+		nodes: [node],
+		connections: {},
+		nodeTypes,
+		active: false,
+	});
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		makeAdditionalData(undefined, credentials),
+		'parameters',
+	);
 	const type = nodeTypes.getByNameAndVersion(spec.type);
 	const search = type.methods?.listSearch?.[method];
 	if (!search) throw new Error(`No listSearch method ${method}`);

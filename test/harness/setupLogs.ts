@@ -11,4 +11,7 @@ const dir = path.join(tmpdir(), 'n8n-nodes-watcher-durst-logs');
 mkdirSync(dir, { recursive: true });
 process.env.N8N_LOG_OUTPUT = 'file';
 process.env.N8N_LOG_LEVEL = 'debug';
-process.env.N8N_LOG_FILE_LOCATION = path.join(dir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.log`);
+process.env.N8N_LOG_FILE_LOCATION = path.join(
+	dir,
+	`${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.log`,
+);

@@ -25,10 +25,20 @@ export interface RunningSimulators {
 	stop: () => Promise<void>;
 }
 
-export async function startSimulators(options: StartSimulatorsOptions = {}): Promise<RunningSimulators> {
+export async function startSimulators(
+	options: StartSimulatorsOptions = {},
+): Promise<RunningSimulators> {
 	const latency = options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs };
-	const watcher = new WatcherSimulator({ ...latency, ...options.watcher, port: options.watcherPort ?? DEFAULT_WATCHER_PORT });
-	const durst = new DurstSimulator({ ...latency, ...options.durst, port: options.durstPort ?? DEFAULT_DURST_PORT });
+	const watcher = new WatcherSimulator({
+		...latency,
+		...options.watcher,
+		port: options.watcherPort ?? DEFAULT_WATCHER_PORT,
+	});
+	const durst = new DurstSimulator({
+		...latency,
+		...options.durst,
+		port: options.durstPort ?? DEFAULT_DURST_PORT,
+	});
 	await watcher.start();
 	try {
 		await durst.start();
@@ -54,15 +64,22 @@ export interface CliArgs {
 
 function parsePort(name: string, value: string | undefined): number {
 	const port = Number(value);
-	if (value === undefined || !/^\d+$/.test(value) || port > 65535) throw new Error(`${name} needs a port number (0-65535), got ${String(value)}`);
+	if (value === undefined || !/^\d+$/.test(value) || port > 65535)
+		throw new Error(`${name} needs a port number (0-65535), got ${String(value)}`);
 	return port;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
-	const args: CliArgs = { watcherPort: DEFAULT_WATCHER_PORT, durstPort: DEFAULT_DURST_PORT, latencyMs: undefined };
+	const args: CliArgs = {
+		watcherPort: DEFAULT_WATCHER_PORT,
+		durstPort: DEFAULT_DURST_PORT,
+		latencyMs: undefined,
+	};
 	for (let i = 0; i < argv.length; i += 1) {
 		const arg = argv[i] ?? '';
-		const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+		const [flag, inline] = arg.includes('=')
+			? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+			: [arg, undefined];
 		const value = (): string | undefined => inline ?? argv[++i];
 		switch (flag) {
 			case '--watcher-port':
@@ -74,12 +91,15 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
 			case '--latency-ms': {
 				const text = value();
 				const ms = Number(text);
-				if (text === undefined || !Number.isFinite(ms) || ms < 0) throw new Error(`--latency-ms needs a non-negative number, got ${String(text)}`);
+				if (text === undefined || !Number.isFinite(ms) || ms < 0)
+					throw new Error(`--latency-ms needs a non-negative number, got ${String(text)}`);
 				args.latencyMs = ms;
 				break;
 			}
 			default:
-				throw new Error(`unknown argument ${arg}; usage: --watcher-port N --durst-port N [--latency-ms N]`);
+				throw new Error(
+					`unknown argument ${arg}; usage: --watcher-port N --durst-port N [--latency-ms N]`,
+				);
 		}
 	}
 	return args;
@@ -87,7 +107,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
 
 async function main(): Promise<void> {
 	const args = parseCliArgs(process.argv.slice(2));
-	const options: StartSimulatorsOptions = { watcherPort: args.watcherPort, durstPort: args.durstPort };
+	const options: StartSimulatorsOptions = {
+		watcherPort: args.watcherPort,
+		durstPort: args.durstPort,
+	};
 	if (args.latencyMs !== undefined) options.latencyMs = args.latencyMs;
 	const running = await startSimulators(options);
 	const { watcher, durst } = running;

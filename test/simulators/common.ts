@@ -6,12 +6,19 @@
  * connection reuse. They only use Node built-ins so that they work wherever the tests run.
  */
 import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
+import type {
+	IncomingHttpHeaders,
+	IncomingMessage,
+	OutgoingHttpHeaders,
+	Server,
+	ServerResponse,
+} from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** Any value that survives `JSON.stringify` / `JSON.parse` unchanged. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+	string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 /** The only interface the simulators bind to: nothing here may be reachable from outside the host. */
@@ -119,7 +126,11 @@ export interface SimulatorBaseOptions {
 // ---------------------------------------------------------------------------------------------
 
 /** `value` is anything `JSON.stringify` accepts; `undefined` properties are dropped as usual. */
-export function jsonResponse(status: number, value: unknown, headers: OutgoingHttpHeaders = {}): SimResponse {
+export function jsonResponse(
+	status: number,
+	value: unknown,
+	headers: OutgoingHttpHeaders = {},
+): SimResponse {
 	return {
 		status,
 		headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
@@ -127,8 +138,16 @@ export function jsonResponse(status: number, value: unknown, headers: OutgoingHt
 	};
 }
 
-export function htmlResponse(status: number, html: string, headers: OutgoingHttpHeaders = {}): SimResponse {
-	return { status, headers: { 'content-type': 'text/html; charset=utf-8', ...headers }, body: html };
+export function htmlResponse(
+	status: number,
+	html: string,
+	headers: OutgoingHttpHeaders = {},
+): SimResponse {
+	return {
+		status,
+		headers: { 'content-type': 'text/html; charset=utf-8', ...headers },
+		body: html,
+	};
 }
 
 export function emptyResponse(status: number, headers: OutgoingHttpHeaders = {}): SimResponse {
@@ -200,7 +219,10 @@ export function queryToObject(query: URLSearchParams): Record<string, string | s
 	return result;
 }
 
-export function headersToJson(headers: IncomingHttpHeaders, omit: readonly string[] = []): JsonObject {
+export function headersToJson(
+	headers: IncomingHttpHeaders,
+	omit: readonly string[] = [],
+): JsonObject {
 	const result: JsonObject = {};
 	for (const [key, value] of Object.entries(headers)) {
 		if (value === undefined || omit.includes(key)) continue;
@@ -232,7 +254,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyReadR
 			}
 			chunks.push(chunk);
 		});
-		req.on('end', () => resolve({ body: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge }));
+		req.on('end', () =>
+			resolve({ body: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge }),
+		);
 		req.on('error', reject);
 	});
 }
@@ -249,7 +273,8 @@ function parseFailureSpec(value: unknown): FailureSpec | string {
 	const spec: FailureSpec = {};
 	const { status, body, contentType, count, path, mode } = value;
 	if (status !== undefined) {
-		if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) return 'status must be an HTTP status';
+		if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)
+			return 'status must be an HTTP status';
 		spec.status = status;
 	}
 	if (body !== undefined) spec.body = body as JsonValue;
@@ -258,7 +283,8 @@ function parseFailureSpec(value: unknown): FailureSpec | string {
 		spec.contentType = contentType;
 	}
 	if (count !== undefined) {
-		if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return 'count must be a positive integer';
+		if (typeof count !== 'number' || !Number.isInteger(count) || count < 1)
+			return 'count must be a positive integer';
 		spec.count = count;
 	}
 	if (path !== undefined) {
@@ -266,7 +292,8 @@ function parseFailureSpec(value: unknown): FailureSpec | string {
 		spec.path = path;
 	}
 	if (mode !== undefined) {
-		if (mode !== 'status' && mode !== 'reset' && mode !== 'nonJson') return 'mode must be status, reset or nonJson';
+		if (mode !== 'status' && mode !== 'reset' && mode !== 'nonJson')
+			return 'mode must be status, reset or nonJson';
 		spec.mode = mode;
 	}
 	return spec;
@@ -281,7 +308,12 @@ interface ActiveFailure {
 	path: string | undefined;
 }
 
-function failureMatches(failure: ActiveFailure, path: string, endpoint: string, method: string): boolean {
+function failureMatches(
+	failure: ActiveFailure,
+	path: string,
+	endpoint: string,
+	method: string,
+): boolean {
 	const target = failure.path;
 	if (target === undefined) return true;
 	if (target.endsWith('*')) return path.startsWith(target.slice(0, -1));
@@ -296,7 +328,11 @@ function failureResponse(failure: ActiveFailure): SimResponse {
 	const body = failure.body;
 	if (body === undefined) return emptyResponse(status);
 	if (typeof body === 'string') {
-		return { status, headers: { 'content-type': failure.contentType ?? 'text/plain; charset=utf-8' }, body };
+		return {
+			status,
+			headers: { 'content-type': failure.contentType ?? 'text/plain; charset=utf-8' },
+			body,
+		};
 	}
 	const response = jsonResponse(status, body);
 	if (failure.contentType !== undefined) response.headers = { 'content-type': failure.contentType };
@@ -433,7 +469,8 @@ export abstract class SimulatorBase {
 	}
 
 	get port(): number {
-		if (this.boundPort === undefined) throw new Error(`${this.simulatorName} simulator has not been started`);
+		if (this.boundPort === undefined)
+			throw new Error(`${this.simulatorName} simulator has not been started`);
 		return this.boundPort;
 	}
 
@@ -449,7 +486,8 @@ export abstract class SimulatorBase {
 	}
 
 	set latencyMs(value: number) {
-		if (!Number.isFinite(value) || value < 0) throw new RangeError(`latencyMs must be >= 0, got ${value}`);
+		if (!Number.isFinite(value) || value < 0)
+			throw new RangeError(`latencyMs must be >= 0, got ${value}`);
 		this.latency = value;
 	}
 
@@ -479,7 +517,8 @@ export abstract class SimulatorBase {
 
 	failNext(spec: FailureSpec = {}): void {
 		const count = spec.count ?? 1;
-		if (!Number.isInteger(count) || count < 1) throw new RangeError(`failNext count must be a positive integer, got ${count}`);
+		if (!Number.isInteger(count) || count < 1)
+			throw new RangeError(`failNext count must be a positive integer, got ${count}`);
 		this.failures.push({
 			mode: spec.mode ?? 'status',
 			status: spec.status,
@@ -614,7 +653,9 @@ export abstract class SimulatorBase {
 	}
 
 	private takeFailure(req: SimRequest, endpoint: string): ActiveFailure | undefined {
-		const index = this.failures.findIndex((failure) => failureMatches(failure, req.path, endpoint, req.method));
+		const index = this.failures.findIndex((failure) =>
+			failureMatches(failure, req.path, endpoint, req.method),
+		);
 		if (index < 0) return undefined;
 		const failure = this.failures[index];
 		if (failure === undefined) return undefined;
@@ -671,7 +712,8 @@ export abstract class SimulatorBase {
 				return jsonResponse(200, { ok: true });
 			case 'POST latency': {
 				const ms = parseNonNegativeNumber(req.query.get('ms'));
-				if (ms === undefined) return jsonResponse(400, { error: 'query parameter ms must be a non-negative number' });
+				if (ms === undefined)
+					return jsonResponse(400, { error: 'query parameter ms must be a non-negative number' });
 				this.latencyMs = ms;
 				return jsonResponse(200, { latencyMs: this.latency });
 			}
@@ -682,13 +724,17 @@ export abstract class SimulatorBase {
 				const advance = req.query.get('advanceMs');
 				const set = req.query.get('setMs');
 				const value = Number(advance ?? set ?? Number.NaN);
-				if (!Number.isFinite(value)) return jsonResponse(400, { error: 'query parameter advanceMs or setMs must be a number' });
+				if (!Number.isFinite(value))
+					return jsonResponse(400, {
+						error: 'query parameter advanceMs or setMs must be a number',
+					});
 				if (advance !== null) this.advanceClock(value);
 				else this.setClock(value);
 				return jsonResponse(200, { clockMs: this.now() });
 			}
 			case 'POST fail': {
-				const parsed = req.body.length === 0 ? ({ ok: true, value: undefined } as const) : parseJson(req.body);
+				const parsed =
+					req.body.length === 0 ? ({ ok: true, value: undefined } as const) : parseJson(req.body);
 				if (!parsed.ok) return jsonResponse(400, { error: parsed.reason });
 				const spec = parseFailureSpec(parsed.value);
 				if (typeof spec === 'string') return jsonResponse(400, { error: spec });
@@ -699,7 +745,10 @@ export abstract class SimulatorBase {
 				this.clearFailures();
 				return jsonResponse(200, { ok: true });
 			default:
-				return this.handleAdmin(action, req) ?? jsonResponse(404, { error: `unknown admin endpoint ${key}` });
+				return (
+					this.handleAdmin(action, req) ??
+					jsonResponse(404, { error: `unknown admin endpoint ${key}` })
+				);
 		}
 	}
 }

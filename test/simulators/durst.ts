@@ -21,7 +21,13 @@ import {
 	queryToObject,
 	safeEqual,
 } from './common';
-import type { LoggedRequest, RouteResult, SimRequest, SimResponse, SimulatorBaseOptions } from './common';
+import type {
+	LoggedRequest,
+	RouteResult,
+	SimRequest,
+	SimResponse,
+	SimulatorBaseOptions,
+} from './common';
 
 export type DurstVersion = '1.4' | '1.6' | 'header-only';
 /** `noToken`: login answers 200 without any token (neither header nor body), to test that error path. */
@@ -109,7 +115,15 @@ export interface DurstJobDetail extends DurstJob {
 
 export type DurstInkConsumption = Record<string, number>;
 
-export const DURST_COLOURS = ['cyan', 'magenta', 'yellow', 'black', 'lightCyan', 'lightMagenta', 'white'] as const;
+export const DURST_COLOURS = [
+	'cyan',
+	'magenta',
+	'yellow',
+	'black',
+	'lightCyan',
+	'lightMagenta',
+	'white',
+] as const;
 
 /** Litres per printing hour at factor 1. */
 const INK_RATE_PER_HOUR: Readonly<Record<(typeof DURST_COLOURS)[number], number>> = {
@@ -141,30 +155,72 @@ interface PrinterFixture extends DurstPrinterDetail {
 
 const PRINTER_FIXTURES: readonly PrinterFixture[] = [
 	{
-		id: 'P-1001', number: 1001, serialNumber: 'DRH1312-0001', name: 'Rho 1312', status: 'Running', inkLevelPercent: 82,
-		errorEveryMs: 3 * HOUR_MS, errorOffsetMs: 10 * MINUTE_MS,
-		jobEveryMs: 2 * HOUR_MS, jobOffsetMs: 5 * MINUTE_MS, jobDurationMs: 90 * MINUTE_MS, inkFactor: 1,
+		id: 'P-1001',
+		number: 1001,
+		serialNumber: 'DRH1312-0001',
+		name: 'Rho 1312',
+		status: 'Running',
+		inkLevelPercent: 82,
+		errorEveryMs: 3 * HOUR_MS,
+		errorOffsetMs: 10 * MINUTE_MS,
+		jobEveryMs: 2 * HOUR_MS,
+		jobOffsetMs: 5 * MINUTE_MS,
+		jobDurationMs: 90 * MINUTE_MS,
+		inkFactor: 1,
 	},
 	{
-		id: 'P-1002', number: 1002, serialNumber: 'DRH2500-0002', name: 'Rho 2500', status: 'Idle', inkLevelPercent: 47,
-		errorEveryMs: 5 * HOUR_MS, errorOffsetMs: 25 * MINUTE_MS,
-		jobEveryMs: 3 * HOUR_MS, jobOffsetMs: 15 * MINUTE_MS, jobDurationMs: 120 * MINUTE_MS, inkFactor: 0.6,
+		id: 'P-1002',
+		number: 1002,
+		serialNumber: 'DRH2500-0002',
+		name: 'Rho 2500',
+		status: 'Idle',
+		inkLevelPercent: 47,
+		errorEveryMs: 5 * HOUR_MS,
+		errorOffsetMs: 25 * MINUTE_MS,
+		jobEveryMs: 3 * HOUR_MS,
+		jobOffsetMs: 15 * MINUTE_MS,
+		jobDurationMs: 120 * MINUTE_MS,
+		inkFactor: 0.6,
 	},
 	{
-		id: 'P-1003', number: 1003, serialNumber: 'DP5350-0003', name: 'P5 350', status: 'Setup', inkLevelPercent: 65,
-		errorEveryMs: 7 * HOUR_MS, errorOffsetMs: 40 * MINUTE_MS,
-		jobEveryMs: 4 * HOUR_MS, jobOffsetMs: 30 * MINUTE_MS, jobDurationMs: 45 * MINUTE_MS, inkFactor: 0.8,
+		id: 'P-1003',
+		number: 1003,
+		serialNumber: 'DP5350-0003',
+		name: 'P5 350',
+		status: 'Setup',
+		inkLevelPercent: 65,
+		errorEveryMs: 7 * HOUR_MS,
+		errorOffsetMs: 40 * MINUTE_MS,
+		jobEveryMs: 4 * HOUR_MS,
+		jobOffsetMs: 30 * MINUTE_MS,
+		jobDurationMs: 45 * MINUTE_MS,
+		inkFactor: 0.8,
 	},
 	{
-		id: 'P-1004', number: 1004, serialNumber: 'DTAU330-0004', name: 'Tau 330 RSC', status: 'Breakdown', inkLevelPercent: 12,
-		errorEveryMs: 1 * HOUR_MS, errorOffsetMs: 55 * MINUTE_MS,
-		jobEveryMs: 6 * HOUR_MS, jobOffsetMs: 45 * MINUTE_MS, jobDurationMs: 200 * MINUTE_MS, inkFactor: 0.2,
+		id: 'P-1004',
+		number: 1004,
+		serialNumber: 'DTAU330-0004',
+		name: 'Tau 330 RSC',
+		status: 'Breakdown',
+		inkLevelPercent: 12,
+		errorEveryMs: 1 * HOUR_MS,
+		errorOffsetMs: 55 * MINUTE_MS,
+		jobEveryMs: 6 * HOUR_MS,
+		jobOffsetMs: 45 * MINUTE_MS,
+		jobDurationMs: 200 * MINUTE_MS,
+		inkFactor: 0.2,
 	},
 ];
 
 /** The fixed printers (ids `P-1001` ... `P-1004`), one per status. */
 export const DURST_PRINTERS: readonly DurstPrinterDetail[] = PRINTER_FIXTURES.map(
-	({ id, serialNumber, name, status, inkLevelPercent }) => ({ id, serialNumber, name, status, inkLevelPercent }),
+	({ id, serialNumber, name, status, inkLevelPercent }) => ({
+		id,
+		serialNumber,
+		name,
+		status,
+		inkLevelPercent,
+	}),
 );
 
 const ERROR_CATALOGUE: readonly { errorNr: number; errorMessage: string }[] = [
@@ -187,7 +243,8 @@ const JOB_TITLES: readonly string[] = [
 	'Poster A0 – Müller GmbH',
 ];
 
-const ISO_8601 = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const ISO_8601 =
+	/^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /** ISO 8601 to epoch ms; a missing offset means UTC, so results never depend on the host's time zone. */
 export function parseIsoDate(value: unknown): number | undefined {
@@ -305,7 +362,12 @@ export class DurstSimulator extends SimulatorBase {
 	}
 
 	get config(): DurstConfig {
-		return { version: this.version, loginMode: this.loginMode, rejectStatus: this.rejectStatus, loginRejectStatus: this.loginRejectStatus };
+		return {
+			version: this.version,
+			loginMode: this.loginMode,
+			rejectStatus: this.rejectStatus,
+			loginRejectStatus: this.loginRejectStatus,
+		};
 	}
 
 	get printers(): DurstPrinterDetail[] {
@@ -313,7 +375,8 @@ export class DurstSimulator extends SimulatorBase {
 	}
 
 	setPrinterStatus(printerId: string, status: DurstPrinterStatus): void {
-		if (!PRINTER_FIXTURES.some((fixture) => fixture.id === printerId)) throw new Error(`unknown printer ${printerId}`);
+		if (!PRINTER_FIXTURES.some((fixture) => fixture.id === printerId))
+			throw new Error(`unknown printer ${printerId}`);
 		this.printerStatus.set(printerId, status);
 	}
 
@@ -369,7 +432,8 @@ export class DurstSimulator extends SimulatorBase {
 			return;
 		}
 		const token = firstHeader(req.headers, DURST_AUTH_HEADER);
-		if (req.path.startsWith('/api/') && token !== undefined && this.tokenUser(token) !== undefined) this.requests += 1;
+		if (req.path.startsWith('/api/') && token !== undefined && this.tokenUser(token) !== undefined)
+			this.requests += 1;
 	}
 
 	protected override extraStats(): Record<string, unknown> {
@@ -390,9 +454,15 @@ export class DurstSimulator extends SimulatorBase {
 		if (req.method === 'GET') return jsonResponse(200, this.config);
 		if (req.method !== 'POST') return emptyResponse(405);
 		const parsed = parseJson(req.body);
-		if (!parsed.ok || !isPlainObject(parsed.value)) return jsonResponse(400, { error: 'config must be a JSON object' });
+		if (!parsed.ok || !isPlainObject(parsed.value))
+			return jsonResponse(400, { error: 'config must be a JSON object' });
 		const { version, loginMode, rejectStatus, loginRejectStatus } = parsed.value;
-		if (version !== undefined && version !== '1.4' && version !== '1.6' && version !== 'header-only') {
+		if (
+			version !== undefined &&
+			version !== '1.4' &&
+			version !== '1.6' &&
+			version !== 'header-only'
+		) {
 			return jsonResponse(400, { error: 'version must be 1.4, 1.6 or header-only' });
 		}
 		if (loginMode !== undefined && loginMode !== 'normal' && loginMode !== 'noToken') {
@@ -416,10 +486,12 @@ export class DurstSimulator extends SimulatorBase {
 	protected route(req: SimRequest): RouteResult {
 		const { method, path } = req;
 		if (path === DURST_PATHS.login) {
-			if (method !== 'GET') return { key: `${method} ${path}`, handle: () => emptyResponse(405, { allow: 'GET' }) };
+			if (method !== 'GET')
+				return { key: `${method} ${path}`, handle: () => emptyResponse(405, { allow: 'GET' }) };
 			return { key: DURST_ENDPOINTS.login, handle: () => this.login(req) };
 		}
-		if (!path.startsWith('/api/')) return { key: `${method} ${path}`, handle: () => emptyResponse(404) };
+		if (!path.startsWith('/api/'))
+			return { key: `${method} ${path}`, handle: () => emptyResponse(404) };
 
 		const resolved = this.resolveApi(req);
 		return {
@@ -444,7 +516,12 @@ export class DurstSimulator extends SimulatorBase {
 		if (!path.startsWith(`${DURST_PATHS.printers}`)) return notFound;
 		const rest = path.slice(DURST_PATHS.printers.length);
 		if (rest === '' || rest === '/') {
-			return this.only(method, 'GET', DURST_ENDPOINTS.printers, () => jsonResponse(200, this.printers.map(({ inkLevelPercent: _ink, ...printer }) => printer)));
+			return this.only(method, 'GET', DURST_ENDPOINTS.printers, () =>
+				jsonResponse(
+					200,
+					this.printers.map(({ inkLevelPercent: _ink, ...printer }) => printer),
+				),
+			);
 		}
 		const segments = rest.slice(1).split('/');
 		const printerId = decodeSegment(segments[0] ?? '');
@@ -453,16 +530,38 @@ export class DurstSimulator extends SimulatorBase {
 			fixture === undefined ? emptyResponse(404) : handler(fixture);
 
 		if (segments.length === 1) {
-			return this.only(method, 'GET', DURST_ENDPOINTS.printer, withPrinter((printer) => jsonResponse(200, this.printerDetail(printer))));
+			return this.only(
+				method,
+				'GET',
+				DURST_ENDPOINTS.printer,
+				withPrinter((printer) => jsonResponse(200, this.printerDetail(printer))),
+			);
 		}
 		if (segments.length === 2) {
 			switch (segments[1]) {
 				case 'errors':
-					return this.only(method, 'POST', DURST_ENDPOINTS.errors, withPrinter((printer) => this.withRange(req, (range) => this.errors(printer, range))));
+					return this.only(
+						method,
+						'POST',
+						DURST_ENDPOINTS.errors,
+						withPrinter((printer) => this.withRange(req, (range) => this.errors(printer, range))),
+					);
 				case 'inkConsumption':
-					return this.only(method, 'POST', DURST_ENDPOINTS.inkConsumption, withPrinter((printer) => this.withRange(req, (range) => this.printerInk(printer, range))));
+					return this.only(
+						method,
+						'POST',
+						DURST_ENDPOINTS.inkConsumption,
+						withPrinter((printer) =>
+							this.withRange(req, (range) => this.printerInk(printer, range)),
+						),
+					);
 				case 'jobs':
-					return this.only(method, 'POST', DURST_ENDPOINTS.jobs, withPrinter((printer) => this.withRange(req, (range) => this.jobs(printer, range))));
+					return this.only(
+						method,
+						'POST',
+						DURST_ENDPOINTS.jobs,
+						withPrinter((printer) => this.withRange(req, (range) => this.jobs(printer, range))),
+					);
 				default:
 					return notFound;
 			}
@@ -470,17 +569,33 @@ export class DurstSimulator extends SimulatorBase {
 		if (segments[1] !== 'jobs') return notFound;
 		const jobId = decodeSegment(segments[2] ?? '') ?? '';
 		if (segments.length === 3) {
-			return this.only(method, 'GET', DURST_ENDPOINTS.job, withPrinter((printer) => this.jobDetailResponse(printer, jobId)));
+			return this.only(
+				method,
+				'GET',
+				DURST_ENDPOINTS.job,
+				withPrinter((printer) => this.jobDetailResponse(printer, jobId)),
+			);
 		}
 		if (segments.length === 4 && segments[3] === 'inkConsumption') {
-			return this.only(method, 'GET', DURST_ENDPOINTS.jobInkConsumption, withPrinter((printer) => this.jobInkResponse(printer, jobId)));
+			return this.only(
+				method,
+				'GET',
+				DURST_ENDPOINTS.jobInkConsumption,
+				withPrinter((printer) => this.jobInkResponse(printer, jobId)),
+			);
 		}
 		return notFound;
 	}
 
-	private only(method: string, allowed: string, endpoint: string, handle: () => SimResponse): RouteResult {
+	private only(
+		method: string,
+		allowed: string,
+		endpoint: string,
+		handle: () => SimResponse,
+	): RouteResult {
 		const template = endpoint.slice(endpoint.indexOf(' ') + 1);
-		if (method !== allowed) return { key: `${method} ${template}`, handle: () => emptyResponse(405, { allow: allowed }) };
+		if (method !== allowed)
+			return { key: `${method} ${template}`, handle: () => emptyResponse(405, { allow: allowed }) };
 		return { key: endpoint, handle };
 	}
 
@@ -505,7 +620,11 @@ export class DurstSimulator extends SimulatorBase {
 		const username = req.query.get('username');
 		const password = req.query.get('password');
 		const user = this.userList.find(
-			(candidate) => username !== null && password !== null && candidate.username === username && safeEqual(candidate.password, password),
+			(candidate) =>
+				username !== null &&
+				password !== null &&
+				candidate.username === username &&
+				safeEqual(candidate.password, password),
 		);
 		if (user === undefined) {
 			this.loginFailures += 1;
@@ -521,7 +640,11 @@ export class DurstSimulator extends SimulatorBase {
 			case '1.4':
 				return jsonResponse(200, { userName: user.username, xAuthToken: token }, headers);
 			case '1.6':
-				return jsonResponse(200, { userName: user.username, xAuthToken: token, x_auth_token: token }, headers);
+				return jsonResponse(
+					200,
+					{ userName: user.username, xAuthToken: token, x_auth_token: token },
+					headers,
+				);
 			case 'header-only':
 				return jsonResponse(200, { username: user.username }, headers);
 		}
@@ -550,7 +673,13 @@ export class DurstSimulator extends SimulatorBase {
 	}
 
 	private errors(printer: PrinterFixture, range: Range): DurstError[] {
-		return slotsIn(range.from, range.to, printer.errorEveryMs, printer.errorOffsetMs, DURST_MAX_LIST_ENTRIES).map((slot) => {
+		return slotsIn(
+			range.from,
+			range.to,
+			printer.errorEveryMs,
+			printer.errorOffsetMs,
+			DURST_MAX_LIST_ENTRIES,
+		).map((slot) => {
 			const entry = pick(ERROR_CATALOGUE, slot, printer.number);
 			return {
 				dateTime: new Date(slot * printer.errorEveryMs + printer.errorOffsetMs).toISOString(),
@@ -564,7 +693,8 @@ export class DurstSimulator extends SimulatorBase {
 	private printerInk(printer: PrinterFixture, range: Range): DurstInkConsumption {
 		const hours = Math.max(0, range.to - range.from) / HOUR_MS;
 		const result: DurstInkConsumption = {};
-		for (const colour of DURST_COLOURS) result[colour] = round(hours * INK_RATE_PER_HOUR[colour] * printer.inkFactor, 3);
+		for (const colour of DURST_COLOURS)
+			result[colour] = round(hours * INK_RATE_PER_HOUR[colour] * printer.inkFactor, 3);
 		return result;
 	}
 
@@ -600,7 +730,13 @@ export class DurstSimulator extends SimulatorBase {
 	}
 
 	private jobs(printer: PrinterFixture, range: Range): DurstJob[] {
-		return slotsIn(range.from, range.to, printer.jobEveryMs, printer.jobOffsetMs, DURST_MAX_LIST_ENTRIES).map((slot) => this.job(printer, slot));
+		return slotsIn(
+			range.from,
+			range.to,
+			printer.jobEveryMs,
+			printer.jobOffsetMs,
+			DURST_MAX_LIST_ENTRIES,
+		).map((slot) => this.job(printer, slot));
 	}
 
 	/** The slot of a job id on this printer, if that job has started by now. */
@@ -627,7 +763,9 @@ export class DurstSimulator extends SimulatorBase {
 
 	private jobDetailResponse(printer: PrinterFixture, jobId: string): SimResponse {
 		const slot = this.jobSlot(printer, jobId);
-		return slot === undefined ? emptyResponse(404) : jsonResponse(200, this.jobDetail(printer, slot));
+		return slot === undefined
+			? emptyResponse(404)
+			: jsonResponse(200, this.jobDetail(printer, slot));
 	}
 
 	private jobInkResponse(printer: PrinterFixture, jobId: string): SimResponse {
@@ -636,7 +774,8 @@ export class DurstSimulator extends SimulatorBase {
 		const area = this.jobDetail(printer, slot).printedAreaSqm;
 		const result: DurstInkConsumption = {};
 		// About 10 ml per square metre per colour, scaled by the colour's share of the printer's ink use.
-		for (const colour of DURST_COLOURS) result[colour] = round(area * INK_RATE_PER_HOUR[colour] * 0.1, 4);
+		for (const colour of DURST_COLOURS)
+			result[colour] = round(area * INK_RATE_PER_HOUR[colour] * 0.1, 4);
 		return jsonResponse(200, result);
 	}
 

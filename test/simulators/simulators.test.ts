@@ -13,7 +13,13 @@ import {
 	DurstSimulator,
 	parseIsoDate,
 } from './durst';
-import type { DurstError, DurstInkConsumption, DurstJob, DurstJobDetail, DurstPrinter } from './durst';
+import type {
+	DurstError,
+	DurstInkConsumption,
+	DurstJob,
+	DurstJobDetail,
+	DurstPrinter,
+} from './durst';
 import {
 	TOKEN_REJECT_MESSAGES,
 	WATCHER_AUTOLOGIN_ERROR_MARKER,
@@ -39,8 +45,16 @@ async function readJson<T>(response: Response): Promise<T> {
 	return (await response.json()) as T;
 }
 
-function generate(sim: WatcherSimulator, body: unknown, headers: Record<string, string> = JSON_HEADERS): Promise<Response> {
-	return fetch(`${sim.url}${GENERATE}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+function generate(
+	sim: WatcherSimulator,
+	body: unknown,
+	headers: Record<string, string> = JSON_HEADERS,
+): Promise<Response> {
+	return fetch(`${sim.url}${GENERATE}`, {
+		method: 'POST',
+		headers,
+		body: typeof body === 'string' ? body : JSON.stringify(body),
+	});
 }
 
 function autologin(sim: WatcherSimulator, token: string): Promise<Response> {
@@ -86,7 +100,12 @@ describe('WatcherSimulator', () => {
 			signature: expect.stringMatching(/^[0-9a-f]{40}$/),
 		});
 		expect(sim.lastTokenRequest).toEqual({ login: WATCHER_SPECIAL_LOGIN, lifetime: 600 });
-		expect(sim.verifyToken(token)).toMatchObject({ ok: true, login: WATCHER_SPECIAL_LOGIN, validTill: T0_SECONDS + 3600, lifetime: 600 });
+		expect(sim.verifyToken(token)).toMatchObject({
+			ok: true,
+			login: WATCHER_SPECIAL_LOGIN,
+			validTill: T0_SECONDS + 3600,
+			lifetime: 600,
+		});
 
 		const login = await autologin(sim, token);
 		expect(login.status).toBe(302);
@@ -96,7 +115,9 @@ describe('WatcherSimulator', () => {
 		const session = cookie.split(';')[0] ?? '';
 
 		const page = await (await fetch(`${sim.url}/vsaas/`, { headers: { cookie: session } })).text();
-		expect(page).toContain('<p id="logged-in-user">o&#39;brien+&quot;x&quot;&lt;y&gt;@example.com</p>');
+		expect(page).toContain(
+			'<p id="logged-in-user">o&#39;brien+&quot;x&quot;&lt;y&gt;@example.com</p>',
+		);
 		expect(page).not.toContain('<y>');
 		expect(page).not.toContain('not-logged-in');
 
@@ -106,7 +127,9 @@ describe('WatcherSimulator', () => {
 
 		// The session lives exactly `lifetime` seconds on the simulator clock.
 		sim.advanceClock(600_000);
-		const expired = await (await fetch(`${sim.url}/vsaas/`, { headers: { cookie: session } })).text();
+		const expired = await (
+			await fetch(`${sim.url}/vsaas/`, { headers: { cookie: session } })
+		).text();
 		expect(expired).toContain('id="not-logged-in"');
 		expect(sim.autologinSuccesses).toBe(1);
 		expect(sim.tokensIssued).toBe(1);
@@ -114,7 +137,9 @@ describe('WatcherSimulator', () => {
 
 	it('uses valid_till as the token time and rejects the token once it has passed', async () => {
 		const token = await issue(sim, { login: 'demo@example.com', valid_till: T0_SECONDS + 60 });
-		expect(token).toMatch(new RegExp(`^demo@example\\.com:${T0_SECONDS + 60}:[0-9a-f]{4}:[0-9a-f]{40}$`));
+		expect(token).toMatch(
+			new RegExp(`^demo@example\\.com:${T0_SECONDS + 60}:[0-9a-f]{4}:[0-9a-f]{40}$`),
+		);
 		expect(sim.verifyToken(token)).toMatchObject({ ok: true, lifetime: undefined });
 
 		sim.advanceClock(60_999);
@@ -166,21 +191,40 @@ describe('WatcherSimulator', () => {
 
 	it('refuses GET on /vsaas/autologin with 405', async () => {
 		const token = await issue(sim, { login: 'demo@example.com' });
-		const response = await fetch(`${sim.url}/vsaas/autologin?autologin_token=${encodeURIComponent(token)}`, { redirect: 'manual' });
+		const response = await fetch(
+			`${sim.url}/vsaas/autologin?autologin_token=${encodeURIComponent(token)}`,
+			{ redirect: 'manual' },
+		);
 		expect(response.status).toBe(405);
 		expect(response.headers.get('allow')).toBe('POST');
 		expect(sim.autologinSuccesses).toBe(0);
 	});
 
 	it('answers 403 WrongApikey on every v2 endpoint without the right key', async () => {
-		const paths = [GENERATE, '/vsaas/api/v2/users', '/vsaas/api/v2/cameras', '/vsaas/api/v2/settings', '/vsaas/api/v2/nope'];
-		const headerSets: Record<string, string>[] = [{}, { 'X-Vsaas-Api-Key': 'wrong' }, { 'x-vsaas-api-key': 'test-api-key-2' }];
+		const paths = [
+			GENERATE,
+			'/vsaas/api/v2/users',
+			'/vsaas/api/v2/cameras',
+			'/vsaas/api/v2/settings',
+			'/vsaas/api/v2/nope',
+		];
+		const headerSets: Record<string, string>[] = [
+			{},
+			{ 'X-Vsaas-Api-Key': 'wrong' },
+			{ 'x-vsaas-api-key': 'test-api-key-2' },
+		];
 		for (const path of paths) {
 			for (const headers of headerSets) {
 				const method = path === GENERATE ? 'POST' : 'GET';
-				const response = await fetch(`${sim.url}${path}`, { method, headers, ...(method === 'POST' ? { body: '{}' } : {}) });
+				const response = await fetch(`${sim.url}${path}`, {
+					method,
+					headers,
+					...(method === 'POST' ? { body: '{}' } : {}),
+				});
 				expect(response.status).toBe(403);
-				expect(await readJson<WatcherErrorBody>(response)).toEqual({ errors: [{ code: 'WrongApikey', title: 'wrong api key' }] });
+				expect(await readJson<WatcherErrorBody>(response)).toEqual({
+					errors: [{ code: 'WrongApikey', title: 'wrong api key' }],
+				});
 			}
 		}
 		expect(WATCHER_WRONG_API_KEY_BODY.errors[0]?.code).toBe('WrongApikey');
@@ -195,8 +239,16 @@ describe('WatcherSimulator', () => {
 	it('honours a custom api key', async () => {
 		const custom = await WatcherSimulator.start({ apiKey: 'k&y=1' });
 		try {
-			expect((await fetch(`${custom.url}/vsaas/api/v2/cameras`, { headers: KEY })).status).toBe(403);
-			expect((await fetch(`${custom.url}/vsaas/api/v2/cameras`, { headers: { 'X-Vsaas-Api-Key': 'k&y=1' } })).status).toBe(200);
+			expect((await fetch(`${custom.url}/vsaas/api/v2/cameras`, { headers: KEY })).status).toBe(
+				403,
+			);
+			expect(
+				(
+					await fetch(`${custom.url}/vsaas/api/v2/cameras`, {
+						headers: { 'X-Vsaas-Api-Key': 'k&y=1' },
+					})
+				).status,
+			).toBe(200);
 		} finally {
 			await custom.stop();
 		}
@@ -231,7 +283,9 @@ describe('WatcherSimulator', () => {
 		expect(sim.lastTokenRequest).toEqual({ login: 'demo@example.com' });
 
 		// valid_till equal to now is still in the future for the whole current second.
-		expect((await generate(sim, { login: 'demo@example.com', valid_till: T0_SECONDS })).status).toBe(200);
+		expect(
+			(await generate(sim, { login: 'demo@example.com', valid_till: T0_SECONDS })).status,
+		).toBe(200);
 	});
 
 	it('answers 403 UserNotFound for an unknown login', async () => {
@@ -243,15 +297,34 @@ describe('WatcherSimulator', () => {
 	});
 
 	it('lists users with search, limit and offset', async () => {
-		const all = await readJson<WatcherUser[]>(await fetch(`${sim.url}/vsaas/api/v2/users`, { headers: KEY }));
-		expect(all.map((user) => user.login)).toEqual(['admin@example.com', 'demo@example.com', 'viewer@example.com', WATCHER_SPECIAL_LOGIN]);
-		expect(all[0]).toEqual({ id: 1, login: 'admin@example.com', email: 'admin@example.com', name: 'Administrator', is_admin: true, organization_id: 1, enabled: true });
+		const all = await readJson<WatcherUser[]>(
+			await fetch(`${sim.url}/vsaas/api/v2/users`, { headers: KEY }),
+		);
+		expect(all.map((user) => user.login)).toEqual([
+			'admin@example.com',
+			'demo@example.com',
+			'viewer@example.com',
+			WATCHER_SPECIAL_LOGIN,
+		]);
+		expect(all[0]).toEqual({
+			id: 1,
+			login: 'admin@example.com',
+			email: 'admin@example.com',
+			name: 'Administrator',
+			is_admin: true,
+			organization_id: 1,
+			enabled: true,
+		});
 
 		const search = new URLSearchParams({ search: `O'BRIEN+"x"` });
-		const found = await readJson<WatcherUser[]>(await fetch(`${sim.url}/vsaas/api/v2/users?${search.toString()}`, { headers: KEY }));
+		const found = await readJson<WatcherUser[]>(
+			await fetch(`${sim.url}/vsaas/api/v2/users?${search.toString()}`, { headers: KEY }),
+		);
 		expect(found.map((user) => user.login)).toEqual([WATCHER_SPECIAL_LOGIN]);
 
-		const paged = await readJson<WatcherUser[]>(await fetch(`${sim.url}/vsaas/api/v2/users?limit=2&offset=1`, { headers: KEY }));
+		const paged = await readJson<WatcherUser[]>(
+			await fetch(`${sim.url}/vsaas/api/v2/users?limit=2&offset=1`, { headers: KEY }),
+		);
 		expect(paged.map((user) => user.login)).toEqual(['demo@example.com', 'viewer@example.com']);
 
 		const bad = await fetch(`${sim.url}/vsaas/api/v2/users?limit=-1`, { headers: KEY });
@@ -260,10 +333,16 @@ describe('WatcherSimulator', () => {
 	});
 
 	it('lists cameras with limit, and exposes the api key only on /settings', async () => {
-		const cameras = await readJson<{ name: string }[]>(await fetch(`${sim.url}/vsaas/api/v2/cameras?limit=1`, { headers: KEY }));
-		expect(cameras).toEqual([{ name: 'cam-entrance', title: 'Entrance', enabled: true, organization_id: 1, alive: true }]);
+		const cameras = await readJson<{ name: string }[]>(
+			await fetch(`${sim.url}/vsaas/api/v2/cameras?limit=1`, { headers: KEY }),
+		);
+		expect(cameras).toEqual([
+			{ name: 'cam-entrance', title: 'Entrance', enabled: true, organization_id: 1, alive: true },
+		]);
 		expect(sim.callCount(WATCHER_ENDPOINTS.settings)).toBe(0);
-		const settings = await readJson<{ api_key: string }>(await fetch(`${sim.url}/vsaas/api/v2/settings`, { headers: KEY }));
+		const settings = await readJson<{ api_key: string }>(
+			await fetch(`${sim.url}/vsaas/api/v2/settings`, { headers: KEY }),
+		);
 		expect(settings.api_key).toBe('test-api-key');
 		expect(sim.calls).toEqual({ [WATCHER_ENDPOINTS.cameras]: 1, [WATCHER_ENDPOINTS.settings]: 1 });
 	});
@@ -276,10 +355,13 @@ describe('WatcherSimulator', () => {
 
 	it('keeps tokens but drops sessions on restart', async () => {
 		const token = await issue(sim, { login: 'demo@example.com' });
-		const cookie = ((await autologin(sim, token)).headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+		const cookie =
+			((await autologin(sim, token)).headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 		expect(sim.sessions).toHaveLength(1);
 		expect((await fetch(`${sim.url}/__sim/restart`, { method: 'POST' })).status).toBe(200);
-		expect(await (await fetch(`${sim.url}/vsaas/`, { headers: { cookie } })).text()).toContain('not-logged-in');
+		expect(await (await fetch(`${sim.url}/vsaas/`, { headers: { cookie } })).text()).toContain(
+			'not-logged-in',
+		);
 		expect(sim.verifyToken(token).ok).toBe(true);
 	});
 
@@ -324,10 +406,16 @@ describe('DurstSimulator', () => {
 	function api(path: string, token: string | undefined, init: RequestInit = {}): Promise<Response> {
 		const headers: Record<string, string> = { 'content-type': 'application/json' };
 		if (token !== undefined) headers['x-auth-token'] = token;
-		return fetch(`${sim.url}${path}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string> | undefined) } });
+		return fetch(`${sim.url}${path}`, {
+			...init,
+			headers: { ...headers, ...(init.headers as Record<string, string> | undefined) },
+		});
 	}
 
-	const last24h = JSON.stringify({ startDate: new Date(T0 - 86_400_000).toISOString(), endDate: new Date(T0).toISOString() });
+	const last24h = JSON.stringify({
+		startDate: new Date(T0 - 86_400_000).toISOString(),
+		endDate: new Date(T0).toISOString(),
+	});
 
 	it.each([
 		['1.4', (u: string, t: string) => ({ userName: u, xAuthToken: t })],
@@ -344,16 +432,25 @@ describe('DurstSimulator', () => {
 	});
 
 	it('needs a correctly encoded query string', async () => {
-		expect((await fetch(`${sim.url}/api/v1/login?username=operator&password=s3cr3t&pa ss?`)).status).toBe(401);
+		expect(
+			(await fetch(`${sim.url}/api/v1/login?username=operator&password=s3cr3t&pa ss?`)).status,
+		).toBe(401);
 		await login('jürgen+admin', 'p+q=r#1/ü%20;');
-		const naive = await fetch(`${sim.url}/api/v1/login?username=${encodeURI('jürgen+admin')}&password=${encodeURI('p+q=r#1/ü%20;')}`);
+		const naive = await fetch(
+			`${sim.url}/api/v1/login?username=${encodeURI('jürgen+admin')}&password=${encodeURI('p+q=r#1/ü%20;')}`,
+		);
 		expect(naive.status).toBe(401);
 		expect(sim.logins).toBe(3);
 		expect(sim.loginFailures).toBe(2);
 	});
 
 	it('rejects wrong or missing credentials with an empty 401, or 403 when configured', async () => {
-		for (const url of [loginUrl('operator', 'wrong'), loginUrl('nobody', 's3cr3t&pa ss?'), `${sim.url}/api/v1/login`, `${sim.url}/api/v1/login?username=operator`]) {
+		for (const url of [
+			loginUrl('operator', 'wrong'),
+			loginUrl('nobody', 's3cr3t&pa ss?'),
+			`${sim.url}/api/v1/login`,
+			`${sim.url}/api/v1/login?username=operator`,
+		]) {
 			const response = await fetch(url);
 			expect(response.status).toBe(401);
 			expect(await response.text()).toBe('');
@@ -375,7 +472,13 @@ describe('DurstSimulator', () => {
 	});
 
 	it('protects every data endpoint: 401 (or 403) with an empty body', async () => {
-		const paths = ['/api/v1/printers', '/api/v1/printers/P-1001', '/api/v1/printers/NOPE', '/api/v1/echo', '/api/v1/unknown'];
+		const paths = [
+			'/api/v1/printers',
+			'/api/v1/printers/P-1001',
+			'/api/v1/printers/NOPE',
+			'/api/v1/echo',
+			'/api/v1/unknown',
+		];
 		for (const path of paths) {
 			for (const token of [undefined, '', 'forged-token']) {
 				const response = await api(path, token);
@@ -422,9 +525,13 @@ describe('DurstSimulator', () => {
 			{ id: 'P-1003', serialNumber: 'DP5350-0003', name: 'P5 350', status: 'Setup' },
 			{ id: 'P-1004', serialNumber: 'DTAU330-0004', name: 'Tau 330 RSC', status: 'Breakdown' },
 		]);
-		expect(await readJson<DurstPrinter>(await api('/api/v1/printers/P-1002', token))).toEqual(DURST_PRINTERS[1]);
+		expect(await readJson<DurstPrinter>(await api('/api/v1/printers/P-1002', token))).toEqual(
+			DURST_PRINTERS[1],
+		);
 		sim.setPrinterStatus('P-1002', 'Running');
-		expect(await readJson<DurstPrinter>(await api('/api/v1/printers/P-1002', token))).toMatchObject({ status: 'Running', inkLevelPercent: 47 });
+		expect(await readJson<DurstPrinter>(await api('/api/v1/printers/P-1002', token))).toMatchObject(
+			{ status: 'Running', inkLevelPercent: 47 },
+		);
 
 		const unknown = await api('/api/v1/printers/P-9999', token);
 		expect(unknown.status).toBe(404);
@@ -434,28 +541,64 @@ describe('DurstSimulator', () => {
 
 	it('returns deterministic errors of the last 24 hours', async () => {
 		const token = await login();
-		const response = await api('/api/v1/printers/P-1001/errors', token, { method: 'POST', body: last24h });
+		const response = await api('/api/v1/printers/P-1001/errors', token, {
+			method: 'POST',
+			body: last24h,
+		});
 		expect(response.status).toBe(200);
 		const errors = await readJson<DurstError[]>(response);
 		expect(errors.map((error) => error.dateTime)).toEqual(
-			['2024-05-31T12:10', '2024-05-31T15:10', '2024-05-31T18:10', '2024-05-31T21:10', '2024-06-01T00:10', '2024-06-01T03:10', '2024-06-01T06:10', '2024-06-01T09:10'].map(
-				(time) => `${time}:00.000Z`,
-			),
+			[
+				'2024-05-31T12:10',
+				'2024-05-31T15:10',
+				'2024-05-31T18:10',
+				'2024-05-31T21:10',
+				'2024-06-01T00:10',
+				'2024-06-01T03:10',
+				'2024-06-01T06:10',
+				'2024-06-01T09:10',
+			].map((time) => `${time}:00.000Z`),
 		);
 		for (const error of errors) {
-			expect(Object.keys(error).sort()).toEqual(['dateTime', 'errorMessage', 'errorNr', 'operator']);
+			expect(Object.keys(error).sort()).toEqual([
+				'dateTime',
+				'errorMessage',
+				'errorNr',
+				'operator',
+			]);
 			expect(typeof error.errorNr).toBe('number');
 		}
-		const again = await readJson<DurstError[]>(await api('/api/v1/printers/P-1001/errors', token, { method: 'POST', body: last24h }));
+		const again = await readJson<DurstError[]>(
+			await api('/api/v1/printers/P-1001/errors', token, { method: 'POST', body: last24h }),
+		);
 		expect(again).toEqual(errors);
 
 		// Nothing from the future, even if the range asks for it.
-		const future = JSON.stringify({ startDate: '2024-06-01T12:00:00Z', endDate: '2024-06-02T12:00:00Z' });
-		expect(await readJson<DurstError[]>(await api('/api/v1/printers/P-1001/errors', token, { method: 'POST', body: future }))).toEqual([]);
+		const future = JSON.stringify({
+			startDate: '2024-06-01T12:00:00Z',
+			endDate: '2024-06-02T12:00:00Z',
+		});
+		expect(
+			await readJson<DurstError[]>(
+				await api('/api/v1/printers/P-1001/errors', token, { method: 'POST', body: future }),
+			),
+		).toEqual([]);
 		// Offsets are honoured: 14:00+02:00 is 12:00Z.
-		const zoned = JSON.stringify({ startDate: '2024-06-01T08:00:00+02:00', endDate: '2024-06-01T14:00:00+02:00' });
-		const inZone = await readJson<DurstError[]>(await api('/api/v1/printers/P-1004/errors', token, { method: 'POST', body: zoned }));
-		expect(inZone.map((error) => error.dateTime)).toEqual(['2024-06-01T06:55:00.000Z', '2024-06-01T07:55:00.000Z', '2024-06-01T08:55:00.000Z', '2024-06-01T09:55:00.000Z', '2024-06-01T10:55:00.000Z', '2024-06-01T11:55:00.000Z']);
+		const zoned = JSON.stringify({
+			startDate: '2024-06-01T08:00:00+02:00',
+			endDate: '2024-06-01T14:00:00+02:00',
+		});
+		const inZone = await readJson<DurstError[]>(
+			await api('/api/v1/printers/P-1004/errors', token, { method: 'POST', body: zoned }),
+		);
+		expect(inZone.map((error) => error.dateTime)).toEqual([
+			'2024-06-01T06:55:00.000Z',
+			'2024-06-01T07:55:00.000Z',
+			'2024-06-01T08:55:00.000Z',
+			'2024-06-01T09:55:00.000Z',
+			'2024-06-01T10:55:00.000Z',
+			'2024-06-01T11:55:00.000Z',
+		]);
 	});
 
 	it('answers 400 for missing or invalid dates', async () => {
@@ -471,7 +614,10 @@ describe('DurstSimulator', () => {
 		];
 		for (const path of ['errors', 'inkConsumption', 'jobs']) {
 			for (const body of bodies) {
-				const response = await api(`/api/v1/printers/P-1001/${path}`, token, { method: 'POST', body });
+				const response = await api(`/api/v1/printers/P-1001/${path}`, token, {
+					method: 'POST',
+					body,
+				});
 				expect(response.status).toBe(400);
 				expect(await response.text()).toBe('');
 			}
@@ -487,16 +633,34 @@ describe('DurstSimulator', () => {
 
 	it('reports ink consumption over a range', async () => {
 		const token = await login();
-		const ink = await readJson<DurstInkConsumption>(await api('/api/v1/printers/P-1001/inkConsumption', token, { method: 'POST', body: last24h }));
-		expect(ink).toEqual({ cyan: 2.88, magenta: 2.4, yellow: 2.16, black: 3.6, lightCyan: 0.96, lightMagenta: 0.84, white: 1.44 });
+		const ink = await readJson<DurstInkConsumption>(
+			await api('/api/v1/printers/P-1001/inkConsumption', token, { method: 'POST', body: last24h }),
+		);
+		expect(ink).toEqual({
+			cyan: 2.88,
+			magenta: 2.4,
+			yellow: 2.16,
+			black: 3.6,
+			lightCyan: 0.96,
+			lightMagenta: 0.84,
+			white: 1.44,
+		});
 	});
 
 	it('lists jobs and serves job details and job ink consumption', async () => {
 		const token = await login();
-		const jobs = await readJson<DurstJob[]>(await api('/api/v1/printers/P-1001/jobs', token, { method: 'POST', body: last24h }));
+		const jobs = await readJson<DurstJob[]>(
+			await api('/api/v1/printers/P-1001/jobs', token, { method: 'POST', body: last24h }),
+		);
 		expect(jobs).toHaveLength(12);
 		expect(jobs[0]?.startTime).toBe('2024-05-31T12:05:00.000Z');
-		expect(jobs.map((job) => job.state)).toEqual([...Array<string>(8).fill('Finished'), 'Aborted', 'Finished', 'Finished', 'Finished']);
+		expect(jobs.map((job) => job.state)).toEqual([
+			...Array<string>(8).fill('Finished'),
+			'Aborted',
+			'Finished',
+			'Finished',
+			'Finished',
+		]);
 		expect(jobs[8]).toEqual({
 			id: 10010238502,
 			title: 'Trade show wall & backdrop',
@@ -507,19 +671,39 @@ describe('DurstSimulator', () => {
 			endTime: '2024-06-01T04:41:00.000Z',
 		});
 		for (const job of jobs) {
-			expect(Object.keys(job).sort()).toEqual(['endTime', 'id', 'numberOfPrints', 'numberOfPrintsDone', 'startTime', 'state', 'title']);
+			expect(Object.keys(job).sort()).toEqual([
+				'endTime',
+				'id',
+				'numberOfPrints',
+				'numberOfPrintsDone',
+				'startTime',
+				'state',
+				'title',
+			]);
 			expect(job.numberOfPrintsDone).toBeLessThanOrEqual(job.numberOfPrints);
 		}
 		const id = jobs[0]?.id ?? 0;
-		const detail = await readJson<DurstJobDetail>(await api(`/api/v1/printers/P-1001/jobs/${id}`, token));
+		const detail = await readJson<DurstJobDetail>(
+			await api(`/api/v1/printers/P-1001/jobs/${id}`, token),
+		);
 		expect(detail).toMatchObject({ ...jobs[0], printerId: 'P-1001' });
 		expect(detail.printDirection).toMatch(/^(Bidirectional|Unidirectional)$/);
 		expect(typeof detail.saturation).toBe('number');
 		expect(typeof detail.printPasses).toBe('number');
 		expect(typeof detail.passoverlapValue).toBe('number');
 
-		const ink = await readJson<DurstInkConsumption>(await api(`/api/v1/printers/P-1001/jobs/${id}/inkConsumption`, token));
-		expect(Object.keys(ink)).toEqual(['cyan', 'magenta', 'yellow', 'black', 'lightCyan', 'lightMagenta', 'white']);
+		const ink = await readJson<DurstInkConsumption>(
+			await api(`/api/v1/printers/P-1001/jobs/${id}/inkConsumption`, token),
+		);
+		expect(Object.keys(ink)).toEqual([
+			'cyan',
+			'magenta',
+			'yellow',
+			'black',
+			'lightCyan',
+			'lightMagenta',
+			'white',
+		]);
 
 		expect((await api(`/api/v1/printers/P-1002/jobs/${id}`, token)).status).toBe(404);
 		expect((await api('/api/v1/printers/P-1001/jobs/abc', token)).status).toBe(404);
@@ -528,8 +712,13 @@ describe('DurstSimulator', () => {
 
 		// A job that started 25 minutes ago (of 90) is still printing.
 		sim.advanceClock(30 * 60_000);
-		const nextHour = JSON.stringify({ startDate: new Date(T0).toISOString(), endDate: new Date(T0 + 3_600_000).toISOString() });
-		const running = await readJson<DurstJob[]>(await api('/api/v1/printers/P-1001/jobs', token, { method: 'POST', body: nextHour }));
+		const nextHour = JSON.stringify({
+			startDate: new Date(T0).toISOString(),
+			endDate: new Date(T0 + 3_600_000).toISOString(),
+		});
+		const running = await readJson<DurstJob[]>(
+			await api('/api/v1/printers/P-1001/jobs', token, { method: 'POST', body: nextHour }),
+		);
 		expect(running).toEqual([
 			{
 				id: 10010238506,
@@ -552,8 +741,19 @@ describe('DurstSimulator', () => {
 		});
 		expect(response.status).toBe(200);
 		expect(response.headers.get('x-sim-echo')).toBe('1');
-		const echo = await readJson<{ method: string; path: string; query: unknown; headers: Record<string, string>; body: unknown }>(response);
-		expect(echo).toMatchObject({ method: 'PATCH', path: '/api/v1/echo/sub', query: { a: ['1', '2'], b: 'x y' }, body: { hello: 'wörld' } });
+		const echo = await readJson<{
+			method: string;
+			path: string;
+			query: unknown;
+			headers: Record<string, string>;
+			body: unknown;
+		}>(response);
+		expect(echo).toMatchObject({
+			method: 'PATCH',
+			path: '/api/v1/echo/sub',
+			query: { a: ['1', '2'], b: 'x y' },
+			body: { hello: 'wörld' },
+		});
 		expect(echo.headers['x-custom']).toBe('yes');
 		expect(echo.headers['x-auth-token']).toBeUndefined();
 		expect(sim.calls['PATCH /api/v1/echo']).toBe(1);
@@ -570,7 +770,11 @@ describe('DurstSimulator', () => {
 		expect(sim.rejected).toBe(1);
 		expect(sim.tokensIssued).toBe(1);
 		expect(sim.totalCalls).toBe(5);
-		expect(sim.calls).toEqual({ [DURST_ENDPOINTS.login]: 1, [DURST_ENDPOINTS.printers]: 2, [DURST_ENDPOINTS.printer]: 2 });
+		expect(sim.calls).toEqual({
+			[DURST_ENDPOINTS.login]: 1,
+			[DURST_ENDPOINTS.printers]: 2,
+			[DURST_ENDPOINTS.printer]: 2,
+		});
 		expect(sim.callsByPath['GET /api/v1/printers/P-1003']).toBe(1);
 		expect(sim.tokenBearingRequests.map((entry) => `${entry.host ?? ''} ${entry.path}`)).toEqual([
 			`127.0.0.1:${sim.port} /api/v1/printers`,
@@ -578,19 +782,31 @@ describe('DurstSimulator', () => {
 			`127.0.0.1:${sim.port} /api/v1/printers/P-1003`,
 			`127.0.0.1:${sim.port} /api/v1/printers`,
 		]);
-		expect(sim.requestLog[0]?.rawUrl).toBe('/api/v1/login?username=operator&password=s3cr3t%26pa+ss%3F');
+		expect(sim.requestLog[0]?.rawUrl).toBe(
+			'/api/v1/login?username=operator&password=s3cr3t%26pa+ss%3F',
+		);
 		expect(sim.requestLog.map((entry) => entry.status)).toEqual([200, 200, 200, 200, 401]);
 
 		sim.resetCounters();
 		expect(sim.calls).toEqual({});
-		expect(sim.stats()).toMatchObject({ totalCalls: 0, calls: {}, logins: 0, requests: 0, rejected: 0, tokensIssued: 0, activeTokens: 1 });
+		expect(sim.stats()).toMatchObject({
+			totalCalls: 0,
+			calls: {},
+			logins: 0,
+			requests: 0,
+			rejected: 0,
+			tokensIssued: 0,
+			activeTokens: 1,
+		});
 	});
 
 	it('handles thousands of requests', async () => {
 		const token = await login();
 		const started = Date.now();
 		for (let batch = 0; batch < 40; batch += 1) {
-			const responses = await Promise.all(Array.from({ length: 50 }, () => api('/api/v1/printers/P-1001', token)));
+			const responses = await Promise.all(
+				Array.from({ length: 50 }, () => api('/api/v1/printers/P-1001', token)),
+			);
 			expect(responses.every((response) => response.status === 200)).toBe(true);
 			await Promise.all(responses.map((response) => response.arrayBuffer()));
 		}
@@ -639,7 +855,9 @@ describe('shared behaviour', () => {
 			expect(failed.status).toBe(503);
 			expect(await failed.json()).toEqual({ error: 'down' });
 		}
-		expect((await fetch(`${durst.url}/api/v1/login?username=operator&password=x`)).status).toBe(401);
+		expect((await fetch(`${durst.url}/api/v1/login?username=operator&password=x`)).status).toBe(
+			401,
+		);
 		expect(durst.injectedFailures).toBe(2);
 		expect(durst.logins).toBe(3);
 		expect(durst.loginFailures).toBe(1);
@@ -652,7 +870,9 @@ describe('shared behaviour', () => {
 		expect(await byKey.text()).toBe('');
 
 		durst.failNext({ status: 502, path: '/api/v1/printers/*' });
-		expect((await fetch(`${durst.url}/api/v1/printers/P-1004/errors`, { method: 'POST' })).status).toBe(502);
+		expect(
+			(await fetch(`${durst.url}/api/v1/printers/P-1004/errors`, { method: 'POST' })).status,
+		).toBe(502);
 	});
 
 	it('injects connection resets', async () => {
@@ -666,7 +886,9 @@ describe('shared behaviour', () => {
 
 	it('injects 200 answers with an HTML body', async () => {
 		durst.failNext({ mode: 'nonJson' });
-		const response = await fetch(`${durst.url}/api/v1/login?username=operator&password=${encodeURIComponent('s3cr3t&pa ss?')}`);
+		const response = await fetch(
+			`${durst.url}/api/v1/login?username=operator&password=${encodeURIComponent('s3cr3t&pa ss?')}`,
+		);
 		expect(response.status).toBe(200);
 		expect(response.headers.get('content-type')).toMatch(/^text\/html/);
 		expect(response.headers.get('x-auth-token')).toBeNull();
@@ -677,29 +899,62 @@ describe('shared behaviour', () => {
 	it('exposes stats, counters, failures, clock and config over /__sim without counting them', async () => {
 		await fetch(`${durst.url}/api/v1/printers`);
 		let stats = await readJson<SimStats>(await fetch(`${durst.url}/__sim/stats`));
-		expect(stats).toMatchObject({ name: 'durst', url: durst.url, totalCalls: 1, calls: { [DURST_ENDPOINTS.printers]: 1 }, rejected: 1, version: '1.6' });
+		expect(stats).toMatchObject({
+			name: 'durst',
+			url: durst.url,
+			totalCalls: 1,
+			calls: { [DURST_ENDPOINTS.printers]: 1 },
+			rejected: 1,
+			version: '1.6',
+		});
 
 		expect((await fetch(`${durst.url}/__sim/reset-counters`, { method: 'POST' })).status).toBe(200);
 		stats = await readJson<SimStats>(await fetch(`${durst.url}/__sim/stats`));
 		expect(stats).toMatchObject({ totalCalls: 0, calls: {}, rejected: 0 });
 
-		const fail = await fetch(`${durst.url}/__sim/fail`, { method: 'POST', body: JSON.stringify({ status: 418, count: 1 }) });
+		const fail = await fetch(`${durst.url}/__sim/fail`, {
+			method: 'POST',
+			body: JSON.stringify({ status: 418, count: 1 }),
+		});
 		expect(await fail.json()).toEqual({ ok: true, pendingFailures: 1 });
 		expect((await fetch(`${durst.url}/api/v1/printers`)).status).toBe(418);
-		expect((await fetch(`${durst.url}/__sim/fail`, { method: 'POST', body: JSON.stringify({ mode: 'explode' }) })).status).toBe(400);
+		expect(
+			(
+				await fetch(`${durst.url}/__sim/fail`, {
+					method: 'POST',
+					body: JSON.stringify({ mode: 'explode' }),
+				})
+			).status,
+		).toBe(400);
 
 		const before = durst.clockMs;
-		const clock = await readJson<{ clockMs: number }>(await fetch(`${durst.url}/__sim/clock?advanceMs=86400000`, { method: 'POST' }));
+		const clock = await readJson<{ clockMs: number }>(
+			await fetch(`${durst.url}/__sim/clock?advanceMs=86400000`, { method: 'POST' }),
+		);
 		expect(clock.clockMs - before).toBeGreaterThanOrEqual(86_400_000);
 		expect(clock.clockMs - before).toBeLessThan(86_400_000 + 5_000);
 
-		const config = await fetch(`${durst.url}/__sim/config`, { method: 'POST', body: JSON.stringify({ version: '1.4', rejectStatus: 403 }) });
-		expect(await config.json()).toEqual({ version: '1.4', loginMode: 'normal', rejectStatus: 403, loginRejectStatus: 401 });
+		const config = await fetch(`${durst.url}/__sim/config`, {
+			method: 'POST',
+			body: JSON.stringify({ version: '1.4', rejectStatus: 403 }),
+		});
+		expect(await config.json()).toEqual({
+			version: '1.4',
+			loginMode: 'normal',
+			rejectStatus: 403,
+			loginRejectStatus: 401,
+		});
 		expect(durst.version).toBe('1.4');
 		expect((await fetch(`${durst.url}/api/v1/printers`)).status).toBe(403);
 
-		const log = await readJson<{ path: string; status: number }[]>(await fetch(`${durst.url}/__sim/requests`));
-		expect(log.map((entry) => `${entry.path} ${entry.status}`)).toEqual(['/api/v1/printers 401', '/api/v1/printers 418', '/api/v1/printers 403']);
+		const log = await readJson<{ path: string; status: number }[]>(
+			await fetch(`${durst.url}/__sim/requests`),
+		);
+		expect(log.map((entry) => `${entry.path} ${entry.status}`)).toEqual([
+			'/api/v1/printers 401',
+			'/api/v1/printers 418',
+			'/api/v1/printers 403',
+		]);
 		expect(durst.totalCalls).toBe(2);
 		expect((await fetch(`${durst.url}/__sim/nope`)).status).toBe(404);
 	});
@@ -708,9 +963,17 @@ describe('shared behaviour', () => {
 		const small = await DurstSimulator.start({ maxBodyBytes: 1000 });
 		try {
 			const token = small.issueToken('operator');
-			const response = await fetch(`${small.url}/api/v1/echo`, { method: 'POST', headers: { 'x-auth-token': token }, body: 'x'.repeat(5000) });
+			const response = await fetch(`${small.url}/api/v1/echo`, {
+				method: 'POST',
+				headers: { 'x-auth-token': token },
+				body: 'x'.repeat(5000),
+			});
 			expect(response.status).toBe(413);
-			const fine = await fetch(`${small.url}/api/v1/echo`, { method: 'POST', headers: { 'x-auth-token': token }, body: 'x'.repeat(1000) });
+			const fine = await fetch(`${small.url}/api/v1/echo`, {
+				method: 'POST',
+				headers: { 'x-auth-token': token },
+				body: 'x'.repeat(1000),
+			});
 			expect(((await fine.json()) as { body: string }).body).toHaveLength(1000);
 		} finally {
 			await small.stop();
@@ -750,7 +1013,9 @@ describe('shared behaviour', () => {
 describe('cli', () => {
 	it('parses arguments', () => {
 		expect(parseCliArgs([])).toEqual({ watcherPort: 5601, durstPort: 5602, latencyMs: undefined });
-		expect(parseCliArgs(['--watcher-port', '0', '--durst-port=7000', '--latency-ms', '5'])).toEqual({ watcherPort: 0, durstPort: 7000, latencyMs: 5 });
+		expect(parseCliArgs(['--watcher-port', '0', '--durst-port=7000', '--latency-ms', '5'])).toEqual(
+			{ watcherPort: 0, durstPort: 7000, latencyMs: 5 },
+		);
 		expect(() => parseCliArgs(['--watcher-port', 'x'])).toThrow(/port/);
 		expect(() => parseCliArgs(['--bogus'])).toThrow(/unknown argument/);
 	});
@@ -759,7 +1024,10 @@ describe('cli', () => {
 		const running = await startSimulators({ watcherPort: 0, durstPort: 0, latencyMs: 1 });
 		try {
 			expect(running.watcher.latencyMs).toBe(1);
-			expect((await fetch(`${running.watcher.url}/vsaas/api/v2/cameras?limit=1`, { headers: KEY })).status).toBe(200);
+			expect(
+				(await fetch(`${running.watcher.url}/vsaas/api/v2/cameras?limit=1`, { headers: KEY }))
+					.status,
+			).toBe(200);
 			expect((await fetch(`${running.durst.url}/api/v1/printers`)).status).toBe(401);
 		} finally {
 			await running.stop();

@@ -19,7 +19,13 @@ import {
 	parseJson,
 	safeEqual,
 } from './common';
-import type { JsonObject, RouteResult, SimRequest, SimResponse, SimulatorBaseOptions } from './common';
+import type {
+	JsonObject,
+	RouteResult,
+	SimRequest,
+	SimResponse,
+	SimulatorBaseOptions,
+} from './common';
 
 export const WATCHER_DEFAULT_API_KEY = 'test-api-key';
 export const WATCHER_DEFAULT_SIGNING_SECRET = 'watcher-simulator-signing-secret';
@@ -85,7 +91,12 @@ export const WATCHER_WRONG_API_KEY_BODY: WatcherErrorBody = {
 	errors: [{ code: 'WrongApikey', title: 'wrong api key' }],
 };
 
-export function watcherError(code: WatcherErrorCode, title: string, detail?: string, field?: string): WatcherErrorBody {
+export function watcherError(
+	code: WatcherErrorCode,
+	title: string,
+	detail?: string,
+	field?: string,
+): WatcherErrorBody {
 	const item: WatcherErrorItem = { code, title };
 	if (detail !== undefined) item.detail = detail;
 	if (field !== undefined) item.field = field;
@@ -138,7 +149,8 @@ export const WATCHER_CAMERAS: readonly WatcherCamera[] = [
 
 // -- tokens --------------------------------------------------------------------------------------
 
-export type TokenRejectReason = 'missing' | 'malformed' | 'badSignature' | 'expired' | 'unknownUser' | 'alreadyUsed';
+export type TokenRejectReason =
+	'missing' | 'malformed' | 'badSignature' | 'expired' | 'unknownUser' | 'alreadyUsed';
 
 export const TOKEN_REJECT_MESSAGES: Readonly<Record<TokenRejectReason, string>> = {
 	missing: 'autologin_token is missing',
@@ -168,7 +180,12 @@ export function parseAutologinToken(token: string): TokenParts | undefined {
 	const salt = parts.pop() ?? '';
 	const time = parts.pop() ?? '';
 	const login = parts.join(':');
-	if (login === '' || !/^\d{1,12}$/.test(time) || !/^[0-9a-f]{4}$/.test(salt) || !/^[0-9a-f]{40}$/.test(signature)) {
+	if (
+		login === '' ||
+		!/^\d{1,12}$/.test(time) ||
+		!/^[0-9a-f]{4}$/.test(salt) ||
+		!/^[0-9a-f]{40}$/.test(signature)
+	) {
 		return undefined;
 	}
 	return { login, time: Number(time), salt, signature };
@@ -297,7 +314,8 @@ export class WatcherSimulator extends SimulatorBase {
 	 * `lifetime` in seconds.
 	 */
 	issueToken(login: string, validTill?: number, lifetime?: number): string {
-		const time = validTill ?? Math.floor(this.now() / 1000) + WATCHER_DEFAULT_TOKEN_VALIDITY_SECONDS;
+		const time =
+			validTill ?? Math.floor(this.now() / 1000) + WATCHER_DEFAULT_TOKEN_VALIDITY_SECONDS;
 		const salt = randomBytes(2).toString('hex');
 		const signature = this.sign(login, time, salt);
 		if (lifetime !== undefined) this.lifetimes.set(signature, lifetime);
@@ -315,9 +333,17 @@ export class WatcherSimulator extends SimulatorBase {
 		}
 		// The token stays valid through the whole second named by its time.
 		if (parts.time < Math.floor(this.now() / 1000)) return { ok: false, reason: 'expired' };
-		if (!this.userList.some((user) => user.login === parts.login)) return { ok: false, reason: 'unknownUser' };
-		if (this.singleUse && this.usedSignatures.has(parts.signature)) return { ok: false, reason: 'alreadyUsed' };
-		return { ok: true, login: parts.login, validTill: parts.time, lifetime: this.lifetimes.get(parts.signature), salt: parts.salt };
+		if (!this.userList.some((user) => user.login === parts.login))
+			return { ok: false, reason: 'unknownUser' };
+		if (this.singleUse && this.usedSignatures.has(parts.signature))
+			return { ok: false, reason: 'alreadyUsed' };
+		return {
+			ok: true,
+			login: parts.login,
+			validTill: parts.time,
+			lifetime: this.lifetimes.get(parts.signature),
+			salt: parts.salt,
+		};
 	}
 
 	// -- base hooks ------------------------------------------------------------------------------
@@ -357,7 +383,10 @@ export class WatcherSimulator extends SimulatorBase {
 		}
 		if (path === '/vsaas/' || path === '/vsaas') {
 			if (method !== 'GET' && method !== 'HEAD') {
-				return { key: `${method} ${WATCHER_PATHS.ui}`, handle: () => emptyResponse(405, { allow: 'GET, HEAD' }) };
+				return {
+					key: `${method} ${WATCHER_PATHS.ui}`,
+					handle: () => emptyResponse(405, { allow: 'GET, HEAD' }),
+				};
 			}
 			return { key: WATCHER_ENDPOINTS.ui, handle: () => this.uiPage(req) };
 		}
@@ -393,7 +422,10 @@ export class WatcherSimulator extends SimulatorBase {
 	}
 
 	private validation(field: string, detail: string): SimResponse {
-		return jsonResponse(400, watcherError('ValidationError', 'validation error', `${field}: ${detail}`, field));
+		return jsonResponse(
+			400,
+			watcherError('ValidationError', 'validation error', `${field}: ${detail}`, field),
+		);
 	}
 
 	private generateToken(req: SimRequest): SimResponse {
@@ -409,18 +441,26 @@ export class WatcherSimulator extends SimulatorBase {
 
 		const { login, valid_till: validTill, lifetime } = body;
 		if (login === undefined) return this.validation('login', 'is required');
-		if (typeof login !== 'string' || login === '') return this.validation('login', 'must be a non-empty string');
+		if (typeof login !== 'string' || login === '')
+			return this.validation('login', 'must be a non-empty string');
 		if (validTill !== undefined) {
 			if (typeof validTill !== 'number' || !Number.isInteger(validTill) || validTill < 0) {
 				return this.validation('valid_till', 'must be an integer (UTC epoch seconds)');
 			}
-			if (validTill < Math.floor(this.now() / 1000)) return this.validation('valid_till', 'is in the past');
+			if (validTill < Math.floor(this.now() / 1000))
+				return this.validation('valid_till', 'is in the past');
 		}
-		if (lifetime !== undefined && (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime <= 0)) {
+		if (
+			lifetime !== undefined &&
+			(typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime <= 0)
+		) {
 			return this.validation('lifetime', 'must be a positive integer (seconds)');
 		}
 		if (!this.userList.some((user) => user.login === login)) {
-			return jsonResponse(403, watcherError('UserNotFound', 'user not found', `no user with login ${login}`));
+			return jsonResponse(
+				403,
+				watcherError('UserNotFound', 'user not found', `no user with login ${login}`),
+			);
 		}
 		const token = this.issueToken(login, validTill, lifetime);
 		return jsonResponse(200, { autologin_token: token, success: true });
@@ -429,9 +469,14 @@ export class WatcherSimulator extends SimulatorBase {
 	private pagination(req: SimRequest): { offset: number; limit: number | undefined } | SimResponse {
 		const limitText = req.query.get('limit');
 		const offsetText = req.query.get('offset');
-		if (limitText !== null && !INTEGER_QUERY.test(limitText)) return this.validation('limit', 'must be a non-negative integer');
-		if (offsetText !== null && !INTEGER_QUERY.test(offsetText)) return this.validation('offset', 'must be a non-negative integer');
-		return { offset: offsetText === null ? 0 : Number(offsetText), limit: limitText === null ? undefined : Number(limitText) };
+		if (limitText !== null && !INTEGER_QUERY.test(limitText))
+			return this.validation('limit', 'must be a non-negative integer');
+		if (offsetText !== null && !INTEGER_QUERY.test(offsetText))
+			return this.validation('offset', 'must be a non-negative integer');
+		return {
+			offset: offsetText === null ? 0 : Number(offsetText),
+			limit: limitText === null ? undefined : Number(limitText),
+		};
 	}
 
 	private paginate<T>(items: readonly T[], req: SimRequest): T[] | SimResponse {
@@ -444,26 +489,42 @@ export class WatcherSimulator extends SimulatorBase {
 	private listUsers(req: SimRequest): SimResponse {
 		const search = (req.query.get('search') ?? '').toLowerCase();
 		const matching = this.userList.filter(
-			(user) => search === '' || user.login.toLowerCase().includes(search) || user.name.toLowerCase().includes(search),
+			(user) =>
+				search === '' ||
+				user.login.toLowerCase().includes(search) ||
+				user.name.toLowerCase().includes(search),
 		);
 		const result = this.paginate(matching, req);
 		if (!Array.isArray(result)) return result;
-		return jsonResponse(200, result.map((user) => ({ ...user })));
+		return jsonResponse(
+			200,
+			result.map((user) => ({ ...user })),
+		);
 	}
 
 	private listCameras(req: SimRequest): SimResponse {
 		const search = (req.query.get('search') ?? '').toLowerCase();
 		const matching = WATCHER_CAMERAS.filter(
-			(camera) => search === '' || camera.name.includes(search) || camera.title.toLowerCase().includes(search),
+			(camera) =>
+				search === '' ||
+				camera.name.includes(search) ||
+				camera.title.toLowerCase().includes(search),
 		);
 		const result = this.paginate(matching, req);
 		if (!Array.isArray(result)) return result;
-		return jsonResponse(200, result.map((camera) => ({ ...camera })));
+		return jsonResponse(
+			200,
+			result.map((camera) => ({ ...camera })),
+		);
 	}
 
 	/** Exists so that tests can prove a credential test never calls it: it discloses the key. */
 	private settings(): SimResponse {
-		const body: JsonObject = { api_key: this.apiKey, title: 'Watcher simulator', version: '24.09-sim' };
+		const body: JsonObject = {
+			api_key: this.apiKey,
+			title: 'Watcher simulator',
+			version: '24.09-sim',
+		};
 		return jsonResponse(200, body);
 	}
 
@@ -506,7 +567,13 @@ export class WatcherSimulator extends SimulatorBase {
 		const sessionId = readCookie(firstHeader(req.headers, 'cookie'), WATCHER_SESSION_COOKIE);
 		const login = sessionId === undefined ? undefined : this.sessionLogin(sessionId);
 		if (login === undefined) {
-			return htmlResponse(200, page('Watcher', `<h1>Watcher</h1><p id="${WATCHER_NOT_LOGGED_IN_ID}">You are not logged in.</p>`));
+			return htmlResponse(
+				200,
+				page(
+					'Watcher',
+					`<h1>Watcher</h1><p id="${WATCHER_NOT_LOGGED_IN_ID}">You are not logged in.</p>`,
+				),
+			);
 		}
 		return htmlResponse(
 			200,

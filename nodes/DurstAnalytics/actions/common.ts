@@ -107,7 +107,9 @@ export function optionsField(displayOptions: Show, extra: INodeProperties[] = []
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions,
-		options: [...extra, concurrencyOption].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...extra, concurrencyOption].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
 	};
 }
 
@@ -140,19 +142,29 @@ export function segment(value: string): string {
 	return encodeURIComponent(value);
 }
 
-export function readDateRange(ctx: IExecuteFunctions, itemIndex: number): { startDate: string; endDate: string } {
+export function readDateRange(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): { startDate: string; endDate: string } {
 	const read = (name: 'startDate' | 'endDate', label: string): Date => {
 		let date: Date | undefined;
 		try {
 			date = toDate(ctx.getNodeParameter(name, itemIndex, ''), ctx.getTimezone());
 		} catch (error) {
-			throw new NodeOperationError(ctx.getNode(), `"${label}" is not a date: ${(error as Error).message}`, {
-				description: 'Pick a date and time, or use an expression that gives an ISO 8601 date.',
-				itemIndex,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`"${label}" is not a date: ${(error as Error).message}`,
+				{
+					description: 'Pick a date and time, or use an expression that gives an ISO 8601 date.',
+					itemIndex,
+				},
+			);
 		}
 		if (!date) {
-			throw new NodeOperationError(ctx.getNode(), `"${label}" is empty`, { description: 'Pick a date and time.', itemIndex });
+			throw new NodeOperationError(ctx.getNode(), `"${label}" is empty`, {
+				description: 'Pick a date and time.',
+				itemIndex,
+			});
 		}
 		return date;
 	};
@@ -170,13 +182,19 @@ export function readDateRange(ctx: IExecuteFunctions, itemIndex: number): { star
 /** Lists come out as one item per element; anything else as one item. */
 export function toItems(body: unknown): IDataObject[] {
 	const wrap = (value: unknown): IDataObject =>
-		value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : { value: value as IDataObject[keyof IDataObject] };
+		value && typeof value === 'object' && !Array.isArray(value)
+			? (value as IDataObject)
+			: { value: value as IDataObject[keyof IDataObject] };
 	if (Array.isArray(body)) return body.map(wrap);
 	if (body === undefined || body === null || body === '') return [];
 	return [wrap(body)];
 }
 
-export function limitItems(ctx: IExecuteFunctions, itemIndex: number, items: IDataObject[]): IDataObject[] {
+export function limitItems(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	items: IDataObject[],
+): IDataObject[] {
 	if (ctx.getNodeParameter('returnAll', itemIndex, false)) return items;
 	const limit = ctx.getNodeParameter('limit', itemIndex, 50) as number;
 	return items.slice(0, limit);
@@ -188,7 +206,11 @@ export async function printerPeriodCall(
 	itemIndex: number,
 	session: DurstSession,
 	suffix: 'errors' | 'inkConsumption' | 'jobs',
-): Promise<{ printerId: string; range: { startDate: string; endDate: string }; items: IDataObject[] }> {
+): Promise<{
+	printerId: string;
+	range: { startDate: string; endDate: string };
+	items: IDataObject[];
+}> {
 	const printerId = readPrinterId(ctx, itemIndex);
 	const range = readDateRange(ctx, itemIndex);
 	const response = await durstRequest(
@@ -212,7 +234,10 @@ export async function jobCall(
 	const response = await durstRequest(
 		ctx,
 		session,
-		{ method: 'GET', path: `/api/v1/printers/${segment(printerId)}/jobs/${segment(jobId)}${suffix}` },
+		{
+			method: 'GET',
+			path: `/api/v1/printers/${segment(printerId)}/jobs/${segment(jobId)}${suffix}`,
+		},
 		itemIndex,
 	);
 	return { printerId, jobId, items: toItems(response.body) };

@@ -25,12 +25,17 @@ export async function searchUsers(
 	const offset = Number(paginationToken ?? 0) || 0;
 	const qs: IDataObject = { limit: PAGE_SIZE, offset };
 	if (filter) qs.search = filter;
-	const users = usersOf(await watcherApiRequest(this, server, { method: 'GET', path: '/vsaas/api/v2/users', qs }));
+	const users = usersOf(
+		await watcherApiRequest(this, server, { method: 'GET', path: '/vsaas/api/v2/users', qs }),
+	);
 	const results = users
 		.filter((user) => typeof user.login === 'string' && user.login !== '')
 		.map((user) => {
 			const login = user.login as string;
-			const name = typeof user.name === 'string' && user.name.trim() && user.name !== login ? `${user.name} (${login})` : login;
+			const name =
+				typeof user.name === 'string' && user.name.trim() && user.name !== login
+					? `${user.name} (${login})`
+					: login;
 			return { name, value: login };
 		});
 	return {

@@ -34,10 +34,19 @@ export function launchChromium(): Promise<Browser> {
  * A context that is logged in to n8n with the `n8n-auth` cookie from the REST API: the same on
  * both n8n lines, and faster than the login form (whose fields and flow changed between them).
  */
-export async function loggedInContext(browser: Browser, baseUrl: string, authCookie: string): Promise<BrowserContext> {
-	const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+export async function loggedInContext(
+	browser: Browser,
+	baseUrl: string,
+	authCookie: string,
+): Promise<BrowserContext> {
+	const context = await browser.newContext({
+		viewport: { width: 1440, height: 900 },
+		colorScheme: 'light',
+	});
 	const eq = authCookie.indexOf('=');
-	await context.addCookies([{ name: authCookie.slice(0, eq), value: authCookie.slice(eq + 1), url: baseUrl }]);
+	await context.addCookies([
+		{ name: authCookie.slice(0, eq), value: authCookie.slice(eq + 1), url: baseUrl },
+	]);
 	return context;
 }
 
@@ -52,14 +61,27 @@ export class ProblemLog {
 
 	constructor(context: BrowserContext) {
 		context.on('console', (message) => {
-			if (message.type() === 'error') this.entries.push({ kind: 'console', text: `${message.text()} (${message.location().url})` });
+			if (message.type() === 'error')
+				this.entries.push({
+					kind: 'console',
+					text: `${message.text()} (${message.location().url})`,
+				});
 		});
-		context.on('weberror', (error) => this.entries.push({ kind: 'pageerror', text: error.error().stack ?? error.error().message }));
+		context.on('weberror', (error) =>
+			this.entries.push({ kind: 'pageerror', text: error.error().stack ?? error.error().message }),
+		);
 		context.on('response', (response) => {
-			if (response.status() >= 400) this.entries.push({ kind: 'http', text: `${response.status()} ${response.request().method()} ${response.url()}` });
+			if (response.status() >= 400)
+				this.entries.push({
+					kind: 'http',
+					text: `${response.status()} ${response.request().method()} ${response.url()}`,
+				});
 		});
 		context.on('requestfailed', (request) =>
-			this.entries.push({ kind: 'requestfailed', text: `${request.method()} ${request.url()}: ${request.failure()?.errorText ?? '?'}` }),
+			this.entries.push({
+				kind: 'requestfailed',
+				text: `${request.method()} ${request.url()}: ${request.failure()?.errorText ?? '?'}`,
+			}),
 		);
 	}
 
@@ -76,7 +98,10 @@ export class ProblemLog {
 	save(name: string): string {
 		mkdirSync(EVIDENCE_DIR, { recursive: true });
 		const file = path.join(EVIDENCE_DIR, `${fileSafe(name)}.txt`);
-		writeFileSync(file, this.entries.map((entry) => `${entry.kind}: ${entry.text}`).join('\n') + '\n');
+		writeFileSync(
+			file,
+			this.entries.map((entry) => `${entry.kind}: ${entry.text}`).join('\n') + '\n',
+		);
 		return file;
 	}
 }
@@ -117,25 +142,38 @@ export class StepError extends Error {}
  * Runs one UI step; when it throws, the error gains the evidence of the page at that moment and
  * whatever `extra()` adds (e.g. n8n's last log lines). Steps nest: the innermost one reports.
  */
-export async function step<T>(page: Page, name: string, fn: () => Promise<T>, extra?: () => string): Promise<T> {
+export async function step<T>(
+	page: Page,
+	name: string,
+	fn: () => Promise<T>,
+	extra?: () => string,
+): Promise<T> {
 	try {
 		return await fn();
 	} catch (error) {
 		if (error instanceof StepError) throw error;
 		const evidence = await captureEvidence(page, name);
 		const message = error instanceof Error ? error.message : String(error);
-		const wrapped = new StepError(`${name}: ${message}\n--- evidence ---\n${evidence}${extra !== undefined ? `\n--- more ---\n${extra()}` : ''}`);
-		if (error instanceof Error && error.stack !== undefined) wrapped.stack = `${wrapped.message}\n${error.stack}`;
+		const wrapped = new StepError(
+			`${name}: ${message}\n--- evidence ---\n${evidence}${extra !== undefined ? `\n--- more ---\n${extra()}` : ''}`,
+		);
+		if (error instanceof Error && error.stack !== undefined)
+			wrapped.stack = `${wrapped.message}\n${error.stack}`;
 		throw wrapped;
 	}
 }
 
 /** Polls `condition` until it holds; throws `what` after `timeoutMs`. */
-export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+export async function waitUntil(
+	condition: () => boolean | Promise<boolean>,
+	what: string,
+	timeoutMs = 15_000,
+): Promise<void> {
 	const until = Date.now() + timeoutMs;
 	for (;;) {
 		if (await condition()) return;
-		if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+		if (Date.now() > until)
+			throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 }

@@ -13,7 +13,9 @@ const byTestId = (id: string): string => `[data-test-id="${id}"]`;
 export async function openNewWorkflow(page: Page, baseUrl: string): Promise<void> {
 	// 1.123 stays on /workflow/new; 2.40 saves a draft at once and moves to /workflow/<id>?new=true.
 	await page.goto(`${baseUrl}/workflow/new`, { waitUntil: 'load' });
-	await page.locator(byTestId('node-creator-plus-button')).waitFor({ state: 'visible', timeout: 30_000 });
+	await page
+		.locator(byTestId('node-creator-plus-button'))
+		.waitFor({ state: 'visible', timeout: 30_000 });
 }
 
 /** The node panel ("What triggers this workflow?" on an empty canvas) after searching for `term`. */
@@ -33,21 +35,27 @@ export async function searchNodePanel(page: Page, term: string): Promise<Locator
 export function nodePanelEntry(creator: Locator, displayName: string): Locator {
 	// `item-iterator-item` wraps every entry; the inner test id differs (node-item vs action-item) with
 	// whether the node has several actions, so the name is what identifies ours.
-	return creator
-		.locator(byTestId('item-iterator-item'))
-		.filter({ has: creator.page().locator(byTestId('node-creator-item-name'), { hasText: new RegExp(`^${escapeRegExp(displayName)}$`) }) });
+	return creator.locator(byTestId('item-iterator-item')).filter({
+		has: creator.page().locator(byTestId('node-creator-item-name'), {
+			hasText: new RegExp(`^${escapeRegExp(displayName)}$`),
+		}),
+	});
 }
 
 /** The names listed by the node panel right now. */
 export async function nodePanelNames(creator: Locator): Promise<string[]> {
-	return (await creator.locator(byTestId('node-creator-item-name')).allInnerTexts()).map((name) => name.trim());
+	return (await creator.locator(byTestId('node-creator-item-name')).allInnerTexts()).map((name) =>
+		name.trim(),
+	);
 }
 
 /** The description shown under an entry, or undefined when the version shows none. */
 export async function nodePanelDescription(entry: Locator): Promise<string | undefined> {
 	// 1.123 shows no description for nodes with several actions (n8n's own Slack neither); 2.40 does.
 	const description = entry.locator(byTestId('node-creator-item-description'));
-	return (await description.count()) > 0 ? (await description.first().innerText()).trim() : undefined;
+	return (await description.count()) > 0
+		? (await description.first().innerText()).trim()
+		: undefined;
 }
 
 export interface RenderedIcon {
@@ -63,10 +71,19 @@ export interface RenderedIcon {
 export async function renderedIcon(scope: Locator): Promise<RenderedIcon> {
 	const img = scope.locator('img').first();
 	await img.waitFor({ state: 'visible', timeout: 10_000 });
-	await waitUntil(() => img.evaluate((el) => (el as HTMLImageElement).complete), 'the icon finished loading', 10_000);
+	await waitUntil(
+		() => img.evaluate((el) => (el as HTMLImageElement).complete),
+		'the icon finished loading',
+		10_000,
+	);
 	return await img.evaluate((el) => {
 		const image = el as HTMLImageElement;
-		return { src: image.getAttribute('src') ?? '', url: image.src, naturalWidth: image.naturalWidth, naturalHeight: image.naturalHeight };
+		return {
+			src: image.getAttribute('src') ?? '',
+			url: image.src,
+			naturalWidth: image.naturalWidth,
+			naturalHeight: image.naturalHeight,
+		};
 	});
 }
 
@@ -75,7 +92,9 @@ export async function renderedIcon(scope: Locator): Promise<RenderedIcon> {
  * 1.123 `/icons/CUSTOM/<absolute path of the file>`, 2.40 `/icons/CUSTOM/<path inside the package>`.
  */
 export function customIconPattern(folder: string, file: string): RegExp {
-	return new RegExp(`^/icons/CUSTOM/(?:.*/)?dist/nodes/${escapeRegExp(folder)}/${escapeRegExp(file)}$`);
+	return new RegExp(
+		`^/icons/CUSTOM/(?:.*/)?dist/nodes/${escapeRegExp(folder)}/${escapeRegExp(file)}$`,
+	);
 }
 
 /** Opens a saved credential in its modal (deep link, same on both versions). */
@@ -98,7 +117,9 @@ export function credentialBanners(dialog: Locator): CredentialBanners {
 		success: dialog.locator(byTestId('credentials-config-container-test-success')),
 		// Neither version gives this banner a test id; it is Element Plus's danger tag with n8n's text
 		// (the apostrophe is typographic in both).
-		failure: dialog.locator('.el-tag--danger').filter({ hasText: /Couldn.t connect with these settings/ }),
+		failure: dialog
+			.locator('.el-tag--danger')
+			.filter({ hasText: /Couldn.t connect with these settings/ }),
 	};
 }
 
@@ -106,7 +127,10 @@ export function credentialBanners(dialog: Locator): CredentialBanners {
  * Waits for the outcome of the credential test n8n runs when an existing credential is opened
  * (both versions test on open, and again on "Retry" or on saving a change).
  */
-export async function credentialTestOutcome(dialog: Locator, timeoutMs = 30_000): Promise<'success' | 'failure'> {
+export async function credentialTestOutcome(
+	dialog: Locator,
+	timeoutMs = 30_000,
+): Promise<'success' | 'failure'> {
 	const { success, failure } = credentialBanners(dialog);
 	await success.or(failure).first().waitFor({ state: 'visible', timeout: timeoutMs });
 	return (await success.isVisible()) ? 'success' : 'failure';
@@ -123,7 +147,11 @@ export function nodeDetailsView(page: Page): Locator {
 }
 
 /** Adds a node by picking one of its actions in the node panel; n8n then opens its parameter panel. */
-export async function addNodeWithAction(creator: Locator, displayName: string, action: string): Promise<Locator> {
+export async function addNodeWithAction(
+	creator: Locator,
+	displayName: string,
+	action: string,
+): Promise<Locator> {
 	await nodePanelEntry(creator, displayName).click();
 	await creator.getByText(action, { exact: true }).click();
 	const ndv = nodeDetailsView(creator.page());
@@ -132,7 +160,11 @@ export async function addNodeWithAction(creator: Locator, displayName: string, a
 }
 
 /** Picks a credential by id in the open parameter panel; returns the name the select then shows. */
-export async function selectNodeCredential(page: Page, ndv: Locator, credentialId: string): Promise<string> {
+export async function selectNodeCredential(
+	page: Page,
+	ndv: Locator,
+	credentialId: string,
+): Promise<string> {
 	// With several credentials of the type, the versions preselect different ones: choose explicitly.
 	const select = ndv.locator(byTestId('node-credentials-select'));
 	await select.click();
@@ -141,15 +173,25 @@ export async function selectNodeCredential(page: Page, ndv: Locator, credentialI
 }
 
 /** Opens the "From list" dropdown of a resource locator parameter and returns its entries' locator. */
-export async function openResourceList(page: Page, ndv: Locator, parameterName: string): Promise<Locator> {
-	await ndv.locator(`${byTestId(`resource-locator-${parameterName}`)} ${byTestId('rlc-input')}`).click();
+export async function openResourceList(
+	page: Page,
+	ndv: Locator,
+	parameterName: string,
+): Promise<Locator> {
+	await ndv
+		.locator(`${byTestId(`resource-locator-${parameterName}`)} ${byTestId('rlc-input')}`)
+		.click();
 	// The list is a popper attached to <body>, not inside the parameter.
 	return page.locator(`${byTestId('rlc-item')}:visible`);
 }
 
 /** The search field of an open resource-locator list. */
 export function resourceListSearch(page: Page): Locator {
-	return page.locator(`${byTestId('rlc-search')}:visible`).locator('input').or(page.locator(`input${byTestId('rlc-search')}:visible`)).first();
+	return page
+		.locator(`${byTestId('rlc-search')}:visible`)
+		.locator('input')
+		.or(page.locator(`input${byTestId('rlc-search')}:visible`))
+		.first();
 }
 
 export function isV1(version: HostVersion): boolean {

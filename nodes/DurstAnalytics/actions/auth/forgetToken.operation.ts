@@ -4,6 +4,10 @@ import type { DurstSession } from '../../transport';
 
 export const description: INodeProperties[] = [];
 
-export async function execute(this: IExecuteFunctions, _itemIndex: number, session: DurstSession): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	_itemIndex: number,
+	session: DurstSession,
+): Promise<IDataObject> {
 	return { forgotten: session.cache.forget() };
 }

@@ -12,12 +12,17 @@ export const description: INodeProperties[] = [
 			name: 'forceNewLogin',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to log in even if a cached token is still valid (the new token replaces it)',
+			description:
+				'Whether to log in even if a cached token is still valid (the new token replaces it)',
 		},
 	]),
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, session: DurstSession): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	session: DurstSession,
+): Promise<IDataObject> {
 	const forceNewLogin = this.getNodeParameter('options.forceNewLogin', itemIndex, false) === true;
 	const token = await session.cache.get({ forceNewLogin });
 	return {

@@ -5,9 +5,17 @@ import { jobCall, jobIdField, optionsField, printerField, showFor } from '../com
 
 const show = showFor('job', 'get');
 
-export const description: INodeProperties[] = [printerField(show), jobIdField(show), optionsField(show)];
+export const description: INodeProperties[] = [
+	printerField(show),
+	jobIdField(show),
+	optionsField(show),
+];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, session: DurstSession): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	session: DurstSession,
+): Promise<IDataObject[]> {
 	const { printerId, items } = await jobCall(this, itemIndex, session, '');
 	return items.map((job) => ({ printerId, ...job }));
 }

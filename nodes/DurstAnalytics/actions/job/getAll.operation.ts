@@ -1,7 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { DurstSession } from '../../transport';
-import { dateRangeFields, limitItems, optionsField, printerField, printerPeriodCall, returnAllFields, showFor } from '../common';
+import {
+	dateRangeFields,
+	limitItems,
+	optionsField,
+	printerField,
+	printerPeriodCall,
+	returnAllFields,
+	showFor,
+} from '../common';
 
 const show = showFor('job', 'getAll');
 
@@ -12,7 +20,11 @@ export const description: INodeProperties[] = [
 	optionsField(show),
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, session: DurstSession): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	session: DurstSession,
+): Promise<IDataObject[]> {
 	const { printerId, items } = await printerPeriodCall(this, itemIndex, session, 'jobs');
 	return limitItems(this, itemIndex, items).map((job) => ({ printerId, ...job }));
 }

@@ -5,9 +5,17 @@ import { jobCall, jobIdField, optionsField, printerField, showFor } from '../com
 
 const show = showFor('job', 'getInkConsumption');
 
-export const description: INodeProperties[] = [printerField(show), jobIdField(show), optionsField(show)];
+export const description: INodeProperties[] = [
+	printerField(show),
+	jobIdField(show),
+	optionsField(show),
+];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, session: DurstSession): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	session: DurstSession,
+): Promise<IDataObject[]> {
 	const { printerId, jobId, items } = await jobCall(this, itemIndex, session, '/inkConsumption');
 	return items.map((litres) => ({ printerId, jobId, litres }));
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { DurstSession } from '../../transport';
@@ -25,7 +30,8 @@ export const description: INodeProperties[] = [
 		default: '/api/v1/printers',
 		required: true,
 		placeholder: '/api/v1/printers',
-		description: 'Path on the Durst Analytics server. The token is only ever sent to the credential\'s server, so full URLs are refused.',
+		description:
+			"Path on the Durst Analytics server. The token is only ever sent to the credential's server, so full URLs are refused.",
 		displayOptions: show,
 	},
 	{
@@ -81,23 +87,35 @@ export const description: INodeProperties[] = [
 			name: 'fullResponse',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to return the status code and headers with the body, instead of the body alone',
+			description:
+				'Whether to return the status code and headers with the body, instead of the body alone',
 		},
 	]),
 ];
 
-function pairs(ctx: IExecuteFunctions, name: string, key: string, itemIndex: number): Record<string, string> {
+function pairs(
+	ctx: IExecuteFunctions,
+	name: string,
+	key: string,
+	itemIndex: number,
+): Record<string, string> {
 	const collection = ctx.getNodeParameter(name, itemIndex, {}) as IDataObject;
 	const entries = (collection[key] as Array<{ name?: unknown; value?: unknown }> | undefined) ?? [];
 	const result: Record<string, string> = {};
 	for (const entry of entries) {
 		const entryName = typeof entry.name === 'string' ? entry.name.trim() : '';
-		if (entryName) result[entryName] = entry.value === undefined || entry.value === null ? '' : String(entry.value);
+		if (entryName)
+			result[entryName] =
+				entry.value === undefined || entry.value === null ? '' : String(entry.value);
 	}
 	return result;
 }
 
-function readBody(ctx: IExecuteFunctions, itemIndex: number, method: string): IDataObject | IDataObject[] | undefined {
+function readBody(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	method: string,
+): IDataObject | IDataObject[] | undefined {
 	if (method === 'GET') return undefined;
 	const raw = ctx.getNodeParameter('jsonBody', itemIndex, '');
 	if (raw === '' || raw === undefined || raw === null) return undefined;
@@ -109,12 +127,17 @@ function readBody(ctx: IExecuteFunctions, itemIndex: number, method: string): ID
 		// Reported below with the field's name.
 	}
 	throw new NodeOperationError(ctx.getNode(), '"JSON Body" is not a JSON object or array', {
-		description: 'Enter valid JSON such as {"startDate": "2026-01-01T00:00:00Z"}, or leave the field empty.',
+		description:
+			'Enter valid JSON such as {"startDate": "2026-01-01T00:00:00Z"}, or leave the field empty.',
 		itemIndex,
 	});
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, session: DurstSession): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	session: DurstSession,
+): Promise<IDataObject[]> {
 	const method = this.getNodeParameter('method', itemIndex, 'GET') as IHttpRequestMethods;
 	const path = this.getNodeParameter('path', itemIndex, '') as string;
 	const body = readBody(this, itemIndex, method);
@@ -131,7 +154,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 		itemIndex,
 	);
 	if (this.getNodeParameter('options.fullResponse', itemIndex, false) === true) {
-		return [{ statusCode: response.statusCode, headers: response.headers, body: response.body as IDataObject }];
+		return [
+			{
+				statusCode: response.statusCode,
+				headers: response.headers,
+				body: response.body as IDataObject,
+			},
+		];
 	}
 	return toItems(response.body);
 }

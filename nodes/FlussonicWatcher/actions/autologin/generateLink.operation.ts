@@ -33,15 +33,24 @@ function readLinkBaseUrl(ctx: IExecuteFunctions, itemIndex: number): string {
 		valid = false;
 	}
 	if (!valid) {
-		throw new NodeOperationError(ctx.getNode(), value ? `"Link Base URL" "${value}" is not an http(s) URL` : 'The "Link Base URL" is empty', {
-			description: 'Enter the public URL of your login-page webhook, e.g. https://n8n.example.com/webhook/watcher-login.',
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			value ? `"Link Base URL" "${value}" is not an http(s) URL` : 'The "Link Base URL" is empty',
+			{
+				description:
+					'Enter the public URL of your login-page webhook, e.g. https://n8n.example.com/webhook/watcher-login.',
+				itemIndex,
+			},
+		);
 	}
 	return value;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, server: WatcherServer): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	server: WatcherServer,
+): Promise<IDataObject> {
 	const request = readTokenRequest(this, itemIndex);
 	const linkBaseUrl = readLinkBaseUrl(this, itemIndex);
 	const result = await generateToken(this, server, request, itemIndex);

@@ -11,6 +11,10 @@ export const description: INodeProperties[] = [
 	{ ...tokenOptionsField, displayOptions: showFor },
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, server: WatcherServer): Promise<TokenResult> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	server: WatcherServer,
+): Promise<TokenResult> {
 	return await generateToken(this, server, readTokenRequest(this, itemIndex), itemIndex);
 }

@@ -15,12 +15,17 @@ export const description: INodeProperties[] = [
 		typeOptions: { password: true },
 		default: '={{ $json.query.token }}',
 		required: true,
-		description: 'The autologin token. Behind a Webhook it is the "token" query parameter of the link.',
+		description:
+			'The autologin token. Behind a Webhook it is the "token" query parameter of the link.',
 		displayOptions: showFor,
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, server: WatcherServer): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	server: WatcherServer,
+): Promise<IDataObject> {
 	const token = this.getNodeParameter('token', itemIndex, '');
 	const problem = tokenProblem(token);
 	if (problem) {

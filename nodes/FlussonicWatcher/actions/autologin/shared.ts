@@ -16,7 +16,7 @@ export const loginField: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The Watcher user to sign in; a Watcher login is the user\'s e-mail address',
+	description: "The Watcher user to sign in; a Watcher login is the user's e-mail address",
 	modes: [
 		{
 			displayName: 'From List',
@@ -54,7 +54,8 @@ export const tokenOptionsField: INodeProperties = {
 			type: 'number',
 			default: 480,
 			typeOptions: { minValue: 1 },
-			description: 'How long the Watcher session opened by the link lasts. Unset: Watcher\'s default.',
+			description:
+				"How long the Watcher session opened by the link lasts. Unset: Watcher's default.",
 		},
 		{
 			displayName: 'Valid for (Minutes)',
@@ -62,14 +63,16 @@ export const tokenOptionsField: INodeProperties = {
 			type: 'number',
 			default: 60,
 			typeOptions: { minValue: 1 },
-			description: 'How long, from now, the token can be used to sign in. Use this or Valid Till, not both.',
+			description:
+				'How long, from now, the token can be used to sign in. Use this or Valid Till, not both.',
 		},
 		{
 			displayName: 'Valid Till',
 			name: 'validTill',
 			type: 'dateTime',
 			default: '',
-			description: 'Until when the token can be used to sign in. Use this or Valid for (Minutes), not both.',
+			description:
+				'Until when the token can be used to sign in. Use this or Valid for (Minutes), not both.',
 		},
 	],
 };
@@ -80,7 +83,12 @@ export interface TokenRequest {
 	sessionLifetimeSeconds: number | undefined;
 }
 
-function positiveMinutes(ctx: IExecuteFunctions, value: unknown, label: string, itemIndex: number): number | undefined {
+function positiveMinutes(
+	ctx: IExecuteFunctions,
+	value: unknown,
+	label: string,
+	itemIndex: number,
+): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	const minutes = typeof value === 'string' ? Number(value) : value;
 	if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0) {
@@ -98,48 +106,71 @@ export function readTokenRequest(ctx: IExecuteFunctions, itemIndex: number): Tok
 	const login = typeof rawLogin === 'string' ? rawLogin.trim() : '';
 	if (!login) {
 		throw new NodeOperationError(ctx.getNode(), 'The "Login" is empty', {
-			description: 'Pick a Watcher user from the list, or enter the user\'s e-mail address.',
+			description: "Pick a Watcher user from the list, or enter the user's e-mail address.",
 			itemIndex,
 		});
 	}
 	if (!EMAIL.test(login)) {
 		throw new NodeOperationError(ctx.getNode(), `The "Login" "${login}" is not an e-mail address`, {
-			description: 'A Watcher login is the user\'s e-mail address, e.g. user@example.com.',
+			description: "A Watcher login is the user's e-mail address, e.g. user@example.com.",
 			itemIndex,
 		});
 	}
 
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const validForMinutes = positiveMinutes(ctx, options.validForMinutes, 'Valid for (Minutes)', itemIndex);
-	const lifetimeMinutes = positiveMinutes(ctx, options.sessionLifetimeMinutes, 'Session Lifetime (Minutes)', itemIndex);
+	const validForMinutes = positiveMinutes(
+		ctx,
+		options.validForMinutes,
+		'Valid for (Minutes)',
+		itemIndex,
+	);
+	const lifetimeMinutes = positiveMinutes(
+		ctx,
+		options.sessionLifetimeMinutes,
+		'Session Lifetime (Minutes)',
+		itemIndex,
+	);
 
 	let validTill: Date | undefined;
 	try {
 		validTill = toDate(options.validTill, ctx.getTimezone());
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), `"Valid Till" is not a date: ${(error as Error).message}`, {
-			description: 'Pick a date and time, or use an expression that gives an ISO 8601 date.',
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Valid Till" is not a date: ${(error as Error).message}`,
+			{
+				description: 'Pick a date and time, or use an expression that gives an ISO 8601 date.',
+				itemIndex,
+			},
+		);
 	}
 	if (validTill && validForMinutes !== undefined) {
-		throw new NodeOperationError(ctx.getNode(), 'Set either "Valid Till" or "Valid for (Minutes)", not both', {
-			description: 'Both say when the token stops working; remove one of them.',
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Set either "Valid Till" or "Valid for (Minutes)", not both',
+			{
+				description: 'Both say when the token stops working; remove one of them.',
+				itemIndex,
+			},
+		);
 	}
 	if (validTill && validTill.getTime() <= Date.now()) {
-		throw new NodeOperationError(ctx.getNode(), `"Valid Till" (${validTill.toISOString()}) is in the past`, {
-			description: 'Pick a moment in the future, or use "Valid for (Minutes)".',
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Valid Till" (${validTill.toISOString()}) is in the past`,
+			{
+				description: 'Pick a moment in the future, or use "Valid for (Minutes)".',
+				itemIndex,
+			},
+		);
 	}
 	if (validForMinutes !== undefined) validTill = new Date(Date.now() + validForMinutes * 60_000);
 
 	return {
 		login,
 		validTill,
-		sessionLifetimeSeconds: lifetimeMinutes === undefined ? undefined : Math.max(1, Math.round(lifetimeMinutes * 60)),
+		sessionLifetimeSeconds:
+			lifetimeMinutes === undefined ? undefined : Math.max(1, Math.round(lifetimeMinutes * 60)),
 	};
 }
 
@@ -165,11 +196,18 @@ export async function generateToken(
 	const response = await watcherApiRequest(
 		ctx,
 		server,
-		{ method: 'POST', path: '/vsaas/api/v2/auth/generate-autologin-token', body, login: request.login },
+		{
+			method: 'POST',
+			path: '/vsaas/api/v2/auth/generate-autologin-token',
+			body,
+			login: request.login,
+		},
 		itemIndex,
 	);
 	const token =
-		response && typeof response === 'object' ? (response as IDataObject).autologin_token : undefined;
+		response && typeof response === 'object'
+			? (response as IDataObject).autologin_token
+			: undefined;
 	if (typeof token !== 'string' || token === '') {
 		throw new NodeOperationError(ctx.getNode(), 'Watcher answered without an autologin token', {
 			description:
@@ -182,7 +220,9 @@ export async function generateToken(
 	return {
 		login: request.login,
 		autologinToken: token,
-		validTill: request.validTill ? new Date(Math.floor(request.validTill.getTime() / 1000) * 1000).toISOString() : null,
+		validTill: request.validTill
+			? new Date(Math.floor(request.validTill.getTime() / 1000) * 1000).toISOString()
+			: null,
 		sessionLifetimeSeconds: request.sessionLifetimeSeconds ?? null,
 		autologinUrl: autologinUrl(server),
 	};
