@@ -493,13 +493,13 @@ export function credentials(targets: Targets): object[] {
 				baseUrl: targets.durstUrl,
 				username: DURST_USERNAME,
 				password: DURST_PASSWORD,
-				allowUnauthorizedCerts: false,
+				ignoreSslIssues: false,
 			},
 		},
 		{
 			...WATCHER_CREDENTIAL,
 			type: 'flussonicWatcherApi',
-			data: { baseUrl: targets.watcherUrl, apiKey: WATCHER_API_KEY, allowUnauthorizedCerts: false },
+			data: { baseUrl: targets.watcherUrl, apiKey: WATCHER_API_KEY, ignoreSslIssues: false },
 		},
 	];
 }

@@ -43,10 +43,9 @@ export class DurstAnalyticsApi implements ICredentialType {
 			default: '',
 			required: true,
 		},
-		// eslint-disable-next-line @n8n/community-nodes/credential-password-field -- a boolean switch, not a secret ("Certs" trips the name heuristic)
 		{
 			displayName: 'Ignore SSL Issues (Insecure)',
-			name: 'allowUnauthorizedCerts',
+			name: 'ignoreSslIssues',
 			type: 'boolean',
 			default: false,
 			description:
@@ -72,7 +71,7 @@ export class DurstAnalyticsApi implements ICredentialType {
 		request: {
 			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/api\\/v1$/i, "")}}',
 			url: '/api/v1/login',
-			skipSslCertificateValidation: '={{$credentials.allowUnauthorizedCerts}}',
+			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
 		},
 	};
 }

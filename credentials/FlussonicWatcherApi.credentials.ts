@@ -39,10 +39,9 @@ export class FlussonicWatcherApi implements ICredentialType {
 			required: true,
 			description: 'The system API key from the Watcher UI: Settings, API key',
 		},
-		// eslint-disable-next-line @n8n/community-nodes/credential-password-field -- a boolean switch, not a secret ("Certs" trips the name heuristic)
 		{
 			displayName: 'Ignore SSL Issues (Insecure)',
-			name: 'allowUnauthorizedCerts',
+			name: 'ignoreSslIssues',
 			type: 'boolean',
 			default: false,
 			description:
@@ -66,7 +65,7 @@ export class FlussonicWatcherApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/vsaas$/i, "")}}',
 			url: '/vsaas/api/v2/cameras',
 			qs: { limit: 1 },
-			skipSslCertificateValidation: '={{$credentials.allowUnauthorizedCerts}}',
+			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
 		},
 	};
 }

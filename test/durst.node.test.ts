@@ -46,7 +46,7 @@ beforeEach(() => {
 
 function credentials(overrides: IDataObject = {}) {
 	return {
-		durstAnalyticsApi: { baseUrl: sim.url, ...user, allowUnauthorizedCerts: false, ...overrides },
+		durstAnalyticsApi: { baseUrl: sim.url, ...user, ignoreSslIssues: false, ...overrides },
 	};
 }
 

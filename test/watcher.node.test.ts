@@ -44,7 +44,7 @@ function credentials(overrides: IDataObject = {}) {
 		flussonicWatcherApi: {
 			baseUrl: sim.url,
 			apiKey: API_KEY,
-			allowUnauthorizedCerts: false,
+			ignoreSslIssues: false,
 			...overrides,
 		},
 	};
@@ -546,7 +546,7 @@ describe('server answers and failures', () => {
 		test('works with Ignore SSL Issues on', async () => {
 			const result = await run(
 				{ operation: 'generateToken', login: byEmail('demo@example.com') },
-				{ credentials: { baseUrl: url, allowUnauthorizedCerts: true } },
+				{ credentials: { baseUrl: url, ignoreSslIssues: true } },
 			);
 			expect(result.output()[0].json.autologinToken).toMatch(/^demo@example\.com:/);
 		});
@@ -658,7 +658,7 @@ describe('credential', () => {
 				},
 				request.baseURL as string,
 				'internal',
-				{ $credentials: { baseUrl, apiKey: API_KEY, allowUnauthorizedCerts: false } },
+				{ $credentials: { baseUrl, apiKey: API_KEY, ignoreSslIssues: false } },
 			);
 			expect(resolved).toBe(expected);
 			expect(request.url).toBe('/vsaas/api/v2/cameras');

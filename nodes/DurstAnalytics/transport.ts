@@ -30,7 +30,7 @@ interface FullResponse {
 export interface DurstSession {
 	baseUrl: string;
 	username: string;
-	allowUnauthorizedCerts: boolean;
+	ignoreSslIssues: boolean;
 	cache: DurstTokenCache;
 	/** Values no message may show: the password, and tokens once known. */
 	secrets: string[];
@@ -61,7 +61,7 @@ async function login(ctx: Context, session: Omit<DurstSession, 'cache'>): Promis
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		skipSslCertificateValidation: session.allowUnauthorizedCerts,
+		skipSslCertificateValidation: session.ignoreSslIssues,
 	};
 	let response: FullResponse;
 	try {
@@ -157,7 +157,7 @@ export async function openSession(ctx: Context): Promise<DurstSession> {
 	const base = {
 		baseUrl,
 		username,
-		allowUnauthorizedCerts: data.allowUnauthorizedCerts === true,
+		ignoreSslIssues: data.ignoreSslIssues === true,
 		secrets: [password],
 	};
 	const cache = new DurstTokenCache({
@@ -241,7 +241,7 @@ async function send(
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		skipSslCertificateValidation: session.allowUnauthorizedCerts,
+		skipSslCertificateValidation: session.ignoreSslIssues,
 	};
 	try {
 		return (await ctx.helpers.httpRequest(options)) as FullResponse;

@@ -22,7 +22,7 @@ export interface WatcherServer {
 	/** Server origin plus any path prefix, without a trailing slash or `/vsaas`. */
 	baseUrl: string;
 	apiKey: string;
-	allowUnauthorizedCerts: boolean;
+	ignoreSslIssues: boolean;
 	/**
 	 * The credential as read once per execution. Handed to httpRequestWithAuthentication so that
 	 * n8n does not load and decrypt it again for every item (a database read each time).
@@ -47,7 +47,7 @@ export async function getWatcherServer(ctx: Context, itemIndex?: number): Promis
 	return {
 		baseUrl,
 		apiKey: typeof data.apiKey === 'string' ? data.apiKey.trim() : '',
-		allowUnauthorizedCerts: data.allowUnauthorizedCerts === true,
+		ignoreSslIssues: data.ignoreSslIssues === true,
 		credential: {
 			id: reference?.id ?? '',
 			name: reference?.name ?? '',
@@ -99,7 +99,7 @@ export async function watcherApiRequest(
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		skipSslCertificateValidation: server.allowUnauthorizedCerts,
+		skipSslCertificateValidation: server.ignoreSslIssues,
 	};
 	let response: { statusCode: number; body: unknown };
 	try {

@@ -130,7 +130,7 @@ describe.each(HOST_VERSIONS)(
 				data: {
 					baseUrl: watcher.url,
 					apiKey: `not-${watcher.apiKey}`,
-					allowUnauthorizedCerts: false,
+					ignoreSslIssues: false,
 				},
 			};
 			await host.importCredentials([...loadCredentials(targets), wrongKey]);
