@@ -1,0 +1,92 @@
+/**
+ * Helpers shared by the simulator self-tests (the `*.test.ts` files next to this one). Not a test
+ * file itself: jest only collects `*.test.ts`.
+ */
+import type { DurstSimulator } from './durst';
+import type { WatcherSimulator } from './watcher';
+
+/** A fixed instant (a Saturday noon UTC) so that time-grid data is predictable. */
+export const T0 = Date.UTC(2024, 5, 1, 12, 0, 0);
+export const T0_SECONDS = T0 / 1000;
+export const fixedClock = (): number => T0;
+
+export const GENERATE = '/vsaas/api/v2/auth/generate-autologin-token';
+export const KEY = { 'X-Vsaas-Api-Key': 'test-api-key' };
+export const JSON_HEADERS = { ...KEY, 'Content-Type': 'application/json' };
+
+export async function readJson<T>(response: Response): Promise<T> {
+	return (await response.json()) as T;
+}
+
+// -- Watcher -------------------------------------------------------------------------------------
+
+export function generate(
+	sim: WatcherSimulator,
+	body: unknown,
+	headers: Record<string, string> = JSON_HEADERS,
+): Promise<Response> {
+	return fetch(`${sim.url}${GENERATE}`, {
+		method: 'POST',
+		headers,
+		body: typeof body === 'string' ? body : JSON.stringify(body),
+	});
+}
+
+export function autologin(sim: WatcherSimulator, token: string): Promise<Response> {
+	return fetch(`${sim.url}/vsaas/autologin`, {
+		method: 'POST',
+		body: new URLSearchParams({ autologin_token: token }),
+		redirect: 'manual',
+	});
+}
+
+export async function issue(sim: WatcherSimulator, body: Record<string, unknown>): Promise<string> {
+	const response = await generate(sim, body);
+	expect(response.status).toBe(200);
+	const json = await readJson<{ autologin_token: string; success: boolean }>(response);
+	expect(json.success).toBe(true);
+	return json.autologin_token;
+}
+
+// -- Durst ---------------------------------------------------------------------------------------
+
+export const DURST_USER = 'operator';
+export const DURST_PASSWORD = 's3cr3t&pa ss?';
+
+/** `{startDate, endDate}` of the 24 hours before T0. */
+export const LAST_24H = JSON.stringify({
+	startDate: new Date(T0 - 86_400_000).toISOString(),
+	endDate: new Date(T0).toISOString(),
+});
+
+export function durstLoginUrl(sim: DurstSimulator, username: string, password: string): string {
+	return `${sim.url}/api/v1/login?${new URLSearchParams({ username, password }).toString()}`;
+}
+
+/** Logs in over HTTP and returns the token from the `x-auth-token` header. */
+export async function durstLogin(
+	sim: DurstSimulator,
+	username = DURST_USER,
+	password = DURST_PASSWORD,
+): Promise<string> {
+	const response = await fetch(durstLoginUrl(sim, username, password));
+	expect(response.status).toBe(200);
+	const token = response.headers.get('x-auth-token');
+	expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+	return token ?? '';
+}
+
+/** A JSON API call with the token (when given) in `x-auth-token`. */
+export function durstApi(
+	sim: DurstSimulator,
+	path: string,
+	token: string | undefined,
+	init: RequestInit = {},
+): Promise<Response> {
+	const headers: Record<string, string> = { 'content-type': 'application/json' };
+	if (token !== undefined) headers['x-auth-token'] = token;
+	return fetch(`${sim.url}${path}`, {
+		...init,
+		headers: { ...headers, ...(init.headers as Record<string, string> | undefined) },
+	});
+}
