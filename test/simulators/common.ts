@@ -16,6 +16,21 @@ import type {
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { parseFailureSpec, serveFault, validateFailureSpec } from './faults';
+import type { FailMode, FailureSpec, StalledMode, StalledResponse } from './faults';
+
+export {
+	DEFAULT_CHUNK_INTERVAL_MS,
+	DEFAULT_HUGE_BODY_BYTES,
+	DEFAULT_SLOW_CHUNK,
+	FAIL_MODES,
+	NON_JSON_FAILURE_BODY,
+	REDIRECT_STATUSES,
+	parseFailureSpec,
+	validateFailureSpec,
+} from './faults';
+export type { FailMode, FailureSpec, FaultHeaders, HugeBodyFill, StalledMode } from './faults';
+
 /** Any value that survives `JSON.stringify` / `JSON.parse` unchanged. */
 export type JsonValue =
 	string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -29,34 +44,6 @@ export const ADMIN_PREFIX = '/__sim/';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_LOG_ENTRIES = 10_000;
-
-/** Body of the `nonJson` failure: what a reverse proxy or captive portal typically answers with. */
-export const NON_JSON_FAILURE_BODY =
-	'<!DOCTYPE html><html><head><title>Service Unavailable</title></head>' +
-	'<body><h1>Maintenance</h1><p>The service is temporarily unavailable.</p></body></html>';
-
-/**
- * How an injected failure answers:
- * - `status`: the given status (default 500) with the given body (default empty);
- * - `reset`: the socket is destroyed without any answer (the client sees a connection reset);
- * - `nonJson`: the given status (default 200) with an HTML body, to test "200 but not JSON".
- */
-export type FailMode = 'status' | 'reset' | 'nonJson';
-
-export interface FailureSpec {
-	status?: number;
-	/** A string is sent as is (text/plain unless `contentType`); anything else is sent as JSON. */
-	body?: JsonValue;
-	contentType?: string;
-	/** How many matching requests fail (default 1). */
-	count?: number;
-	/**
-	 * Which requests are affected (default: any API request). Matches the exact pathname
-	 * (`/api/v1/login`), the endpoint key (`GET /api/v1/login`), or, with a trailing `*`, a pathname prefix.
-	 */
-	path?: string;
-	mode?: FailMode;
-}
 
 /** What a handler sees. The body is already read (bounded by `maxBodyBytes`). */
 export interface SimRequest {
@@ -95,6 +82,8 @@ export interface LoggedRequest {
 	headers: IncomingHttpHeaders;
 	/** Filled in when the answer is sent; `undefined` if the socket was reset or the server stopped. */
 	status?: number;
+	/** The injected failure's mode, when this request got one instead of the API's answer. */
+	fault?: FailMode;
 }
 
 export interface SimStats {
@@ -105,6 +94,8 @@ export interface SimStats {
 	callsByPath: Record<string, number>;
 	injectedFailures: number;
 	pendingFailures: number;
+	/** Fault answers still in progress (`hang`, `slowBody`, `hugeBody`). */
+	stalledResponses: number;
 	latencyMs: number;
 	clockMs: number;
 	[extra: string]: unknown;
@@ -267,45 +258,9 @@ function parseNonNegativeNumber(text: string | null): number | undefined {
 	return Number.isFinite(value) ? value : undefined;
 }
 
-function parseFailureSpec(value: unknown): FailureSpec | string {
-	if (value === undefined) return {};
-	if (!isPlainObject(value)) return 'failure spec must be a JSON object';
-	const spec: FailureSpec = {};
-	const { status, body, contentType, count, path, mode } = value;
-	if (status !== undefined) {
-		if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)
-			return 'status must be an HTTP status';
-		spec.status = status;
-	}
-	if (body !== undefined) spec.body = body as JsonValue;
-	if (contentType !== undefined) {
-		if (typeof contentType !== 'string') return 'contentType must be a string';
-		spec.contentType = contentType;
-	}
-	if (count !== undefined) {
-		if (typeof count !== 'number' || !Number.isInteger(count) || count < 1)
-			return 'count must be a positive integer';
-		spec.count = count;
-	}
-	if (path !== undefined) {
-		if (typeof path !== 'string') return 'path must be a string';
-		spec.path = path;
-	}
-	if (mode !== undefined) {
-		if (mode !== 'status' && mode !== 'reset' && mode !== 'nonJson')
-			return 'mode must be status, reset or nonJson';
-		spec.mode = mode;
-	}
-	return spec;
-}
-
 interface ActiveFailure {
-	mode: FailMode;
-	status: number | undefined;
-	body: JsonValue | undefined;
-	contentType: string | undefined;
+	spec: FailureSpec;
 	remaining: number;
-	path: string | undefined;
 }
 
 function failureMatches(
@@ -314,29 +269,10 @@ function failureMatches(
 	endpoint: string,
 	method: string,
 ): boolean {
-	const target = failure.path;
+	const target = failure.spec.path;
 	if (target === undefined) return true;
 	if (target.endsWith('*')) return path.startsWith(target.slice(0, -1));
 	return target === path || target === endpoint || target === `${method} ${path}`;
-}
-
-function failureResponse(failure: ActiveFailure): SimResponse {
-	if (failure.mode === 'nonJson') {
-		return htmlResponse(failure.status ?? 200, NON_JSON_FAILURE_BODY);
-	}
-	const status = failure.status ?? 500;
-	const body = failure.body;
-	if (body === undefined) return emptyResponse(status);
-	if (typeof body === 'string') {
-		return {
-			status,
-			headers: { 'content-type': failure.contentType ?? 'text/plain; charset=utf-8' },
-			body,
-		};
-	}
-	const response = jsonResponse(status, body);
-	if (failure.contentType !== undefined) response.headers = { 'content-type': failure.contentType };
-	return response;
 }
 
 function logEntryToJson(entry: LoggedRequest): JsonObject {
@@ -350,6 +286,7 @@ function logEntryToJson(entry: LoggedRequest): JsonObject {
 		endpoint: entry.endpoint,
 		headers: headersToJson(entry.headers),
 		status: entry.status ?? null,
+		fault: entry.fault ?? null,
 	};
 	return json;
 }
@@ -370,6 +307,12 @@ export abstract class SimulatorBase {
 	private readonly sockets = new Set<Socket>();
 	/** Pending latency waits; released on stop so no handler outlives the server. */
 	private readonly waits = new Set<{ timer: NodeJS.Timeout; release: () => void }>();
+	/** Fault answers still in progress; ended (sockets destroyed) on stop and by `destroyStalled`. */
+	private readonly stalled = new Set<StalledResponse>();
+	private readonly faultContext = {
+		track: (stalled: StalledResponse): void => void this.stalled.add(stalled),
+		untrack: (stalled: StalledResponse): void => void this.stalled.delete(stalled),
+	};
 	private readonly requestedPort: number;
 	private boundPort: number | undefined;
 	private latency = 0;
@@ -457,6 +400,7 @@ export abstract class SimulatorBase {
 			wait.release();
 		}
 		this.waits.clear();
+		this.destroyStalled();
 		const closed = new Promise<void>((resolve) => server.close(() => resolve()));
 		server.closeAllConnections();
 		for (const socket of this.sockets) socket.destroy();
@@ -515,22 +459,52 @@ export abstract class SimulatorBase {
 		this.onRestart();
 	}
 
+	/**
+	 * Queues a failure: the next `count` matching API requests get it instead of the API's answer
+	 * (see `FailureSpec` and `FailMode`). Throws a RangeError for a spec that cannot be served.
+	 */
 	failNext(spec: FailureSpec = {}): void {
-		const count = spec.count ?? 1;
-		if (!Number.isInteger(count) || count < 1)
-			throw new RangeError(`failNext count must be a positive integer, got ${count}`);
-		this.failures.push({
-			mode: spec.mode ?? 'status',
-			status: spec.status,
-			body: spec.body,
-			contentType: spec.contentType,
-			remaining: count,
-			path: spec.path,
-		});
+		const problem = validateFailureSpec(spec);
+		if (problem !== undefined) throw new RangeError(`failNext: ${problem}`);
+		this.failures.push({ spec: { ...spec }, remaining: spec.count ?? 1 });
 	}
 
 	clearFailures(): void {
 		this.failures.length = 0;
+	}
+
+	/** Fault answers still in progress (`hang`, `slowBody`, `hugeBody` whose socket is open). */
+	get stalledResponses(): number {
+		return this.stalled.size;
+	}
+
+	stalledResponsesOf(mode: StalledMode): number {
+		let count = 0;
+		for (const stalled of this.stalled) if (stalled.mode === mode) count += 1;
+		return count;
+	}
+
+	/** Ends every stalled fault answer by destroying its socket; returns how many there were. */
+	destroyStalled(): number {
+		const all = [...this.stalled];
+		for (const stalled of all) stalled.end();
+		this.stalled.clear();
+		return all.length;
+	}
+
+	/**
+	 * Resolves once `stalledResponses` is `count` (e.g. 0: the client gave up on a hung request and
+	 * closed its socket); rejects after `timeoutMs` saying how many are still open.
+	 */
+	async waitForStalled(count: number, timeoutMs = 5_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (this.stalled.size !== count) {
+			if (Date.now() >= deadline)
+				throw new Error(
+					`${this.simulatorName} simulator: ${this.stalled.size} stalled responses after ${timeoutMs} ms, expected ${count}`,
+				);
+			await new Promise((resolve) => setTimeout(resolve, 10));
+		}
 	}
 
 	/** Failures still to be served (sum of remaining counts). */
@@ -588,6 +562,7 @@ export abstract class SimulatorBase {
 			callsByPath: this.callsByPath,
 			injectedFailures: this.injected,
 			pendingFailures: this.pendingFailures,
+			stalledResponses: this.stalled.size,
 			latencyMs: this.latency,
 			clockMs: this.now(),
 		};
@@ -638,11 +613,8 @@ export abstract class SimulatorBase {
 
 		if (failure !== undefined) {
 			this.injected += 1;
-			if (failure.mode === 'reset') {
-				req.socket.destroy();
-				return;
-			}
-			entry.status = this.send(res, failureResponse(failure));
+			entry.fault = failure.spec.mode ?? 'status';
+			entry.status = serveFault(failure.spec, req, res, this.faultContext);
 			return;
 		}
 		if (tooLarge) {
@@ -744,6 +716,8 @@ export abstract class SimulatorBase {
 			case 'POST clear-failures':
 				this.clearFailures();
 				return jsonResponse(200, { ok: true });
+			case 'POST destroy-stalled':
+				return jsonResponse(200, { ok: true, destroyed: this.destroyStalled() });
 			default:
 				return (
 					this.handleAdmin(action, req) ??

@@ -2,6 +2,8 @@
  * Helpers shared by the simulator self-tests (the `*.test.ts` files next to this one). Not a test
  * file itself: jest only collects `*.test.ts`.
  */
+import { connect } from 'node:net';
+
 import type { DurstSimulator } from './durst';
 import type { WatcherSimulator } from './watcher';
 
@@ -89,4 +91,48 @@ export function durstApi(
 		...init,
 		headers: { ...headers, ...(init.headers as Record<string, string> | undefined) },
 	});
+}
+
+// -- raw HTTP --------------------------------------------------------------------------------------
+
+/**
+ * Sends one `GET` with `Connection: close` over a bare socket and returns every byte the server sent
+ * until it closed the connection: the way to see exactly what a fault wrote, unparsed.
+ */
+export function rawGet(baseUrl: string, path: string, timeoutMs = 5_000): Promise<Buffer> {
+	const { hostname, port } = new URL(baseUrl);
+	return new Promise((resolve, reject) => {
+		const socket = connect({ host: hostname, port: Number(port) });
+		const chunks: Buffer[] = [];
+		socket.setTimeout(timeoutMs, () =>
+			socket.destroy(new Error(`no end of answer within ${timeoutMs} ms`)),
+		);
+		socket.on('connect', () =>
+			socket.write(
+				`GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`,
+			),
+		);
+		socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+		socket.on('end', () => resolve(Buffer.concat(chunks)));
+		socket.on('error', reject);
+	});
+}
+
+/** The head of a raw answer (up to the blank line) as Latin-1 text, and the body bytes after it. */
+export function splitRaw(answer: Buffer): { head: string; body: Buffer } {
+	const end = answer.indexOf('\r\n\r\n');
+	if (end < 0) throw new Error('no end of headers in the answer');
+	return { head: answer.subarray(0, end).toString('latin1'), body: answer.subarray(end + 4) };
+}
+
+/** Reads a fetch body to its end and returns its size, without keeping it. */
+export async function countBytes(response: Response): Promise<number> {
+	const reader = response.body?.getReader();
+	if (reader === undefined) return 0;
+	let total = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) return total;
+		total += value.byteLength;
+	}
 }
