@@ -1,10 +1,4 @@
-import type {
-	IAuthenticateGeneric,
-	ICredentialTestRequest,
-	ICredentialType,
-	Icon,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 export class DurstAnalyticsApi implements ICredentialType {
 	name = 'durstAnalyticsApi';
@@ -67,11 +61,6 @@ export class DurstAnalyticsApi implements ICredentialType {
 		},
 	};
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/api\\/v1$/i, "")}}',
-			url: '/api/v1/login',
-			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
-		},
-	};
+	// No declarative `test`: the Test button runs the nodes' `durstAnalyticsApiTest` (testedBy), which goes
+	// through the package's request layer, so it refuses cross-origin redirects and scrubs secrets too.
 }

@@ -1,6 +1,5 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	Icon,
 	IHttpRequestOptions,
@@ -59,13 +58,6 @@ export class FlussonicWatcherApi implements ICredentialType {
 		return { ...requestOptions, headers: { ...requestOptions.headers, 'X-Vsaas-Api-Key': apiKey } };
 	}
 
-	// Not /settings: its answer contains the API key itself.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/vsaas$/i, "")}}',
-			url: '/vsaas/api/v2/cameras',
-			qs: { limit: 1 },
-			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
-		},
-	};
+	// No declarative `test`: the Test button runs the nodes' `flussonicWatcherApiTest` (testedBy), which goes
+	// through the package's request layer, so it refuses cross-origin redirects and scrubs secrets too.
 }

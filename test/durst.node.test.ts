@@ -7,7 +7,7 @@ import { errorOf, expectNoSecrets, n8nLogText } from './harness/assertions';
 import type { NodeSpec, RunOptions, RunResult } from './harness/engine';
 import * as engine from './harness/engine';
 import { DURST_ENDPOINTS, DurstSimulator } from './simulators/durst';
-import { STATIC_DATA_FIELD } from '../nodes/DurstAnalytics/tokenCache';
+import { STATIC_DATA_FIELD } from '../nodes/DurstAnalytics/tokenCache/cache';
 
 const { DURST_TYPE, listSearch } = engine;
 
@@ -277,7 +277,7 @@ describe('the token cache', () => {
 			sim.failNext({ status, count: 5, path: '/api/v1/printers' });
 			const result = await run([printers()]);
 			expect(errorOf(result).message).toBe(
-				`Durst Analytics refused the request (${status}) even after a fresh login`,
+				`The Durst Analytics user "${user.username}" may not call GET /api/v1/printers (${status})`,
 			);
 			expect(sim.logins).toBe(2);
 			expect(sim.callCount(DURST_ENDPOINTS.printers)).toBe(3);
@@ -580,7 +580,7 @@ describe('confinement of the custom call', () => {
 		expect(result.output()[0].json.path).toBe('/api/v1/echo');
 	});
 
-	test('a user header cannot replace the token, and every token-bearing request reached the server itself', async () => {
+	test('a user header cannot replace the token: it is refused before any request, naming the header', async () => {
 		const result = await run([
 			durst({
 				resource: 'request',
@@ -595,11 +595,26 @@ describe('confinement of the custom call', () => {
 				},
 			}),
 		]);
+		expect(errorOf(result).message).toBe(
+			'The header "X-Auth-Token" cannot be sent: the node sets this header itself',
+		);
+		expect(sim.tokenBearingRequests).toHaveLength(0);
+	});
+
+	test('extra headers go along with the token, and every token-bearing request reached the server itself', async () => {
+		const result = await run([
+			durst({
+				resource: 'request',
+				operation: 'send',
+				method: 'GET',
+				path: '/api/v1/echo',
+				headerParameters: { header: [{ name: 'X-Trace', value: 't-1' }] },
+			}),
+		]);
 		expect(result.output()[0].json.headers).toMatchObject({ 'x-trace': 't-1' });
 		const log = sim.tokenBearingRequests;
 		expect(log.length).toBeGreaterThan(0);
 		for (const entry of log) {
-			expect(entry.headers['x-auth-token']).not.toBe('forged');
 			expect(sim.isTokenValid(entry.headers['x-auth-token'] as string)).toBe(true);
 		}
 	});

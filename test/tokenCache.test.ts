@@ -3,8 +3,8 @@ import {
 	SAFETY_MARGIN_MS,
 	STATIC_DATA_FIELD,
 	TOKEN_LIFETIME_MS,
-} from '../nodes/DurstAnalytics/tokenCache';
-import type { DurstAccount, LoginResult } from '../nodes/DurstAnalytics/tokenCache';
+} from '../nodes/DurstAnalytics/tokenCache/cache';
+import type { DurstAccount, LoginResult } from '../nodes/DurstAnalytics/tokenCache/cache';
 
 let counter = 0;
 

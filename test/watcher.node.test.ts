@@ -6,12 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
 
-import { FlussonicWatcherApi } from '../credentials/FlussonicWatcherApi.credentials';
 import { errorOf, expectNoSecrets, n8nLogText } from './harness/assertions';
 import type { RunResult } from './harness/engine';
-import { listSearch, nodeTypes, runNodes, WATCHER_TYPE } from './harness/engine';
+import { listSearch, runNodes, WATCHER_TYPE } from './harness/engine';
 import {
 	WATCHER_AUTOLOGIN_ERROR_MARKER,
 	WATCHER_ENDPOINTS,
@@ -433,8 +431,12 @@ describe('server answers and failures', () => {
 	test('a 200 that is not JSON is a clear error', async () => {
 		sim.failNext({ status: 200, mode: 'nonJson' });
 		const result = await run({ operation: 'generateToken', login: byEmail('demo@example.com') });
-		expect(errorOf(result).message).toBe('Watcher answered without an autologin token');
-		expect(errorOf(result).description).toContain('not JSON');
+		expect(errorOf(result).message).toBe(
+			`Flussonic Watcher at ${new URL(sim.url).host} answered POST /vsaas/api/v2/auth/generate-autologin-token with text/html, not JSON`,
+		);
+		expect(errorOf(result).description).toContain(
+			'The answer began: Service Unavailable Maintenance',
+		);
 	});
 
 	test('a 200 JSON without autologin_token is a clear error', async () => {
@@ -632,39 +634,6 @@ describe('Max Concurrent Requests', () => {
 		});
 		expect(tokenCalls()).toBe(20);
 	});
-});
-
-describe('credential', () => {
-	test.each([
-		['https://w.example.com', 'https://w.example.com'],
-		['https://w.example.com/', 'https://w.example.com'],
-		['https://w.example.com/vsaas', 'https://w.example.com'],
-		['https://w.example.com/vsaas/', 'https://w.example.com'],
-		['https://w.example.com/prefix/vsaas/', 'https://w.example.com/prefix'],
-	])(
-		'the Test request for %s goes to %s/vsaas/api/v2/cameras?limit=1, never /settings',
-		(baseUrl, expected) => {
-			const credential = new FlussonicWatcherApi();
-			const workflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes });
-			const request = credential.test.request;
-			const resolved = workflow.expression.getSimpleParameterValue(
-				{
-					id: 'n',
-					name: 'n',
-					type: WATCHER_TYPE,
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: {},
-				},
-				request.baseURL as string,
-				'internal',
-				{ $credentials: { baseUrl, apiKey: API_KEY, ignoreSslIssues: false } },
-			);
-			expect(resolved).toBe(expected);
-			expect(request.url).toBe('/vsaas/api/v2/cameras');
-			expect(request.qs).toEqual({ limit: 1 });
-		},
-	);
 });
 
 describe('logs', () => {

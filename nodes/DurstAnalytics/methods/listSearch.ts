@@ -1,25 +1,29 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { durstRequest, openSession } from '../transport';
+import { durstRequest } from '../transport/request';
+import { openSession } from '../transport/session';
 
 export async function searchPrinters(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
 	const session = await openSession(this);
-	const response = await durstRequest(this, session, { method: 'GET', path: '/api/v1/printers' });
+	const response = await durstRequest(session, {
+		method: 'GET',
+		path: '/api/v1/printers',
+		expectJson: true,
+	});
 	const printers = Array.isArray(response.body) ? (response.body as IDataObject[]) : [];
 	const needle = filter?.trim().toLowerCase() ?? '';
+	const text = (value: unknown) =>
+		typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 200) : '';
 	const results = printers
-		.filter((printer) => printer.id !== undefined && printer.id !== null)
+		.filter((printer) => printer && typeof printer === 'object' && text(printer.id) !== '')
 		.map((printer) => {
-			const id = String(printer.id);
-			const label = [
-				printer.name,
-				printer.serialNumber ? `SN ${String(printer.serialNumber)}` : undefined,
-				printer.status,
-			]
-				.filter((part) => part !== undefined && part !== null && part !== '')
+			const id = text(printer.id);
+			const serial = text(printer.serialNumber);
+			const label = [text(printer.name), serial ? `SN ${serial}` : '', text(printer.status)]
+				.filter((part) => part !== '')
 				.join(' · ');
 			return { name: label ? `${label} (${id})` : id, value: id };
 		})

@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { getWatcherServer, watcherApiRequest } from '../transport';
+import { openWatcherSession, watcherApiRequest } from '../transport/request';
 
 const PAGE_SIZE = 100;
 
@@ -21,12 +21,12 @@ export async function searchUsers(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const server = await getWatcherServer(this);
+	const session = await openWatcherSession(this);
 	const offset = Number(paginationToken ?? 0) || 0;
 	const qs: IDataObject = { limit: PAGE_SIZE, offset };
 	if (filter) qs.search = filter;
 	const users = usersOf(
-		await watcherApiRequest(this, server, { method: 'GET', path: '/vsaas/api/v2/users', qs }),
+		await watcherApiRequest(session, { method: 'GET', path: '/vsaas/api/v2/users', qs }),
 	);
 	const results = users
 		.filter((user) => typeof user.login === 'string' && user.login !== '')

@@ -1,8 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { DurstSession } from '../../transport';
+import type { DurstSession } from '../../transport/session';
 
-export const description: INodeProperties[] = [];
+export const option = {
+	name: 'Forget Token',
+	value: 'forgetToken',
+	action: 'Forget the cached token',
+	description: 'Drop the cached token of this credential; the next call logs in again',
+};
+
+export const properties: INodeProperties[] = [];
+
+/** One cache entry per credential: forgetting it once per item in parallel would gain nothing. */
+export const concurrency = 'oneByOne';
 
 export async function execute(
 	this: IExecuteFunctions,

@@ -1,11 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { DurstSession } from '../../transport';
-import { optionsField, showFor } from '../common';
+import type { DurstSession } from '../../transport/session';
+import { optionsField, showFor } from '../fields';
 
 const show = showFor('auth', 'login');
 
-export const description: INodeProperties[] = [
+export const option = {
+	name: 'Log In',
+	value: 'login',
+	action: 'Log in',
+	description: 'Get a token (from the cache when one is valid)',
+};
+
+export const properties: INodeProperties[] = [
 	optionsField(show, [
 		{
 			displayName: 'Force New Login',
@@ -17,6 +24,8 @@ export const description: INodeProperties[] = [
 		},
 	]),
 ];
+
+export const concurrency = 'option';
 
 export async function execute(
 	this: IExecuteFunctions,

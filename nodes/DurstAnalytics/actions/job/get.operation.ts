@@ -1,15 +1,25 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { DurstSession } from '../../transport';
-import { jobCall, jobIdField, optionsField, printerField, showFor } from '../common';
+import type { DurstSession } from '../../transport/session';
+import { jobCall } from '../calls';
+import { jobIdField, optionsField, printerField, showFor } from '../fields';
 
 const show = showFor('job', 'get');
 
-export const description: INodeProperties[] = [
+export const option = {
+	name: 'Get',
+	value: 'get',
+	action: 'Get a job',
+	description: 'Get one print job',
+};
+
+export const properties: INodeProperties[] = [
 	printerField(show),
 	jobIdField(show),
 	optionsField(show),
 ];
+
+export const concurrency = 'option';
 
 export async function execute(
 	this: IExecuteFunctions,

@@ -1,30 +1,34 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { DurstSession } from '../../transport';
-import {
-	dateRangeFields,
-	limitItems,
-	optionsField,
-	printerField,
-	printerPeriodCall,
-	returnAllFields,
-	showFor,
-} from '../common';
+import type { DurstSession } from '../../transport/session';
+import { printerPeriodCall } from '../calls';
+import { dateRangeFields, optionsField, printerField, returnAllFields, showFor } from '../fields';
+import { readLimit } from '../read';
 
 const show = showFor('job', 'getAll');
 
-export const description: INodeProperties[] = [
+export const option = {
+	name: 'Get Many',
+	value: 'getAll',
+	action: 'Get many jobs',
+	description: 'List the print jobs of a printer in a period',
+};
+
+export const properties: INodeProperties[] = [
 	printerField(show),
 	...dateRangeFields(show),
 	...returnAllFields(show),
 	optionsField(show),
 ];
 
+export const concurrency = 'option';
+
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	session: DurstSession,
 ): Promise<IDataObject[]> {
+	const limit = readLimit(this, itemIndex);
 	const { printerId, items } = await printerPeriodCall(this, itemIndex, session, 'jobs');
-	return limitItems(this, itemIndex, items).map((job) => ({ printerId, ...job }));
+	return items.slice(0, limit).map((job) => ({ printerId, ...job }));
 }

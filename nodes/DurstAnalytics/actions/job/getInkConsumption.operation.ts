@@ -1,15 +1,25 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { DurstSession } from '../../transport';
-import { jobCall, jobIdField, optionsField, printerField, showFor } from '../common';
+import type { DurstSession } from '../../transport/session';
+import { jobCall } from '../calls';
+import { jobIdField, optionsField, printerField, showFor } from '../fields';
 
 const show = showFor('job', 'getInkConsumption');
 
-export const description: INodeProperties[] = [
+export const option = {
+	name: 'Get Ink Consumption',
+	value: 'getInkConsumption',
+	action: 'Get ink consumption of a job',
+	description: 'Get litres of ink per colour used by a print job',
+};
+
+export const properties: INodeProperties[] = [
 	printerField(show),
 	jobIdField(show),
 	optionsField(show),
 ];
+
+export const concurrency = 'option';
 
 export async function execute(
 	this: IExecuteFunctions,

@@ -1,12 +1,23 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { DurstSession } from '../../transport';
-import { durstRequest } from '../../transport';
-import { optionsField, printerField, readPrinterId, segment, showFor, toItems } from '../common';
+import { durstRequest } from '../../transport/request';
+import type { DurstSession } from '../../transport/session';
+import { toItems } from '../calls';
+import { optionsField, printerField, showFor } from '../fields';
+import { readPrinterId, segment } from '../read';
 
 const show = showFor('printer', 'get');
 
-export const description: INodeProperties[] = [printerField(show), optionsField(show)];
+export const option = {
+	name: 'Get',
+	value: 'get',
+	action: 'Get a printer',
+	description: 'Get one printer with its ink level',
+};
+
+export const properties: INodeProperties[] = [printerField(show), optionsField(show)];
+
+export const concurrency = 'option';
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -15,9 +26,8 @@ export async function execute(
 ): Promise<IDataObject[]> {
 	const printerId = readPrinterId(this, itemIndex);
 	const response = await durstRequest(
-		this,
 		session,
-		{ method: 'GET', path: `/api/v1/printers/${segment(printerId)}` },
+		{ method: 'GET', path: `/api/v1/printers/${segment(printerId)}`, expectJson: true },
 		itemIndex,
 	);
 	return toItems(response.body);

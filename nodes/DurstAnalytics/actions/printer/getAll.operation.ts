@@ -1,23 +1,34 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { DurstSession } from '../../transport';
-import { durstRequest } from '../../transport';
-import { limitItems, optionsField, returnAllFields, showFor, toItems } from '../common';
+import { durstRequest } from '../../transport/request';
+import type { DurstSession } from '../../transport/session';
+import { toItems } from '../calls';
+import { optionsField, returnAllFields, showFor } from '../fields';
+import { readLimit } from '../read';
 
 const show = showFor('printer', 'getAll');
 
-export const description: INodeProperties[] = [...returnAllFields(show), optionsField(show)];
+export const option = {
+	name: 'Get Many',
+	value: 'getAll',
+	action: 'Get many printers',
+	description: 'List the printers',
+};
+
+export const properties: INodeProperties[] = [...returnAllFields(show), optionsField(show)];
+
+export const concurrency = 'option';
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	session: DurstSession,
 ): Promise<IDataObject[]> {
+	const limit = readLimit(this, itemIndex);
 	const response = await durstRequest(
-		this,
 		session,
-		{ method: 'GET', path: '/api/v1/printers' },
+		{ method: 'GET', path: '/api/v1/printers', expectJson: true },
 		itemIndex,
 	);
-	return limitItems(this, itemIndex, toItems(response.body));
+	return toItems(response.body).slice(0, limit);
 }

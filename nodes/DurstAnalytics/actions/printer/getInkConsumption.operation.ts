@@ -1,15 +1,25 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { DurstSession } from '../../transport';
-import { dateRangeFields, optionsField, printerField, printerPeriodCall, showFor } from '../common';
+import type { DurstSession } from '../../transport/session';
+import { printerPeriodCall } from '../calls';
+import { dateRangeFields, optionsField, printerField, showFor } from '../fields';
 
 const show = showFor('printer', 'getInkConsumption');
 
-export const description: INodeProperties[] = [
+export const option = {
+	name: 'Get Ink Consumption',
+	value: 'getInkConsumption',
+	action: 'Get ink consumption of a printer',
+	description: 'Get litres of ink per colour used by a printer in a period',
+};
+
+export const properties: INodeProperties[] = [
 	printerField(show),
 	...dateRangeFields(show),
 	optionsField(show),
 ];
+
+export const concurrency = 'option';
 
 export async function execute(
 	this: IExecuteFunctions,

@@ -6,14 +6,22 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { DurstSession } from '../../transport';
-import { durstRequest } from '../../transport';
-import { optionsField, showFor, toItems } from '../common';
+import { durstRequest } from '../../transport/request';
+import type { DurstSession } from '../../transport/session';
+import { toItems } from '../calls';
+import { optionsField, showFor } from '../fields';
 
 const show = showFor('request', 'send');
 const METHODS: IHttpRequestMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-export const description: INodeProperties[] = [
+export const option = {
+	name: 'Custom API Call',
+	value: 'send',
+	action: 'Make a custom API call',
+	description: 'Call any Durst Analytics endpoint with the cached token',
+};
+
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Method',
 		name: 'method',
@@ -100,7 +108,11 @@ function pairs(
 	itemIndex: number,
 ): Record<string, string> {
 	const collection = ctx.getNodeParameter(name, itemIndex, {}) as IDataObject;
-	const entries = (collection[key] as Array<{ name?: unknown; value?: unknown }> | undefined) ?? [];
+	const listed = collection?.[key];
+	const entries = (Array.isArray(listed) ? listed : []) as Array<{
+		name?: unknown;
+		value?: unknown;
+	}>;
 	const result: Record<string, string> = {};
 	for (const entry of entries) {
 		const entryName = typeof entry.name === 'string' ? entry.name.trim() : '';
@@ -133,23 +145,31 @@ function readBody(
 	});
 }
 
+export const concurrency = 'option';
+
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	session: DurstSession,
 ): Promise<IDataObject[]> {
 	const method = this.getNodeParameter('method', itemIndex, 'GET') as IHttpRequestMethods;
-	const path = this.getNodeParameter('path', itemIndex, '') as string;
+	if (!METHODS.includes(method)) {
+		throw new NodeOperationError(this.getNode(), `"Method" must be one of ${METHODS.join(', ')}`, {
+			description: `It is ${JSON.stringify(method)?.slice(0, 40)}.`,
+			itemIndex,
+		});
+	}
+	const path = this.getNodeParameter('path', itemIndex, '');
 	const body = readBody(this, itemIndex, method);
 	const response = await durstRequest(
-		this,
 		session,
 		{
 			method,
-			path,
+			path: typeof path === 'string' ? path : '',
 			qs: pairs(this, 'queryParameters', 'parameter', itemIndex),
 			headers: pairs(this, 'headerParameters', 'header', itemIndex),
 			body,
+			expectJson: false,
 		},
 		itemIndex,
 	);

@@ -2,13 +2,22 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { buildAutologinPage, buildLink } from '../../loginPage';
-import type { WatcherServer } from '../../transport';
-import { generateToken, loginField, readTokenRequest, tokenOptionsField } from './shared';
+import type { WatcherSession } from '../../transport/request';
+import { loginField, showFor, tokenOptionsField } from './fields';
+import { readTokenRequest } from './read';
+import { generateToken } from './token';
 
-const showFor = { show: { resource: ['autologin'], operation: ['generateLink'] } };
+const show = showFor('generateLink');
 
-export const description: INodeProperties[] = [
-	{ ...loginField, displayOptions: showFor },
+export const option = {
+	name: 'Generate Link',
+	value: 'generateLink',
+	action: 'Generate an auto login link',
+	description: 'Create a token and a link to a page that signs the user in',
+};
+
+export const properties: INodeProperties[] = [
+	loginField(show),
 	{
 		displayName: 'Link Base URL',
 		name: 'linkBaseUrl',
@@ -18,24 +27,26 @@ export const description: INodeProperties[] = [
 		placeholder: 'https://n8n.example.com/webhook/watcher-login',
 		description:
 			'Public URL of the page that posts the token to Watcher: usually the production URL of a Webhook whose workflow runs "Render Login Page". The token is added as the "token" query parameter.',
-		displayOptions: showFor,
+		displayOptions: show,
 	},
-	{ ...tokenOptionsField, displayOptions: showFor },
+	tokenOptionsField(show),
 ];
 
 function readLinkBaseUrl(ctx: IExecuteFunctions, itemIndex: number): string {
 	const raw = ctx.getNodeParameter('linkBaseUrl', itemIndex, '');
 	const value = typeof raw === 'string' ? raw.trim() : '';
-	let valid = false;
+	let valid = value.length <= 2048;
 	try {
-		valid = /^https?:$/.test(new URL(value).protocol);
+		valid = valid && /^https?:$/.test(new URL(value).protocol);
 	} catch {
 		valid = false;
 	}
 	if (!valid) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			value ? `"Link Base URL" "${value}" is not an http(s) URL` : 'The "Link Base URL" is empty',
+			value
+				? `"Link Base URL" "${value.slice(0, 200)}" is not an http(s) URL of at most 2048 characters`
+				: 'The "Link Base URL" is empty',
 			{
 				description:
 					'Enter the public URL of your login-page webhook, e.g. https://n8n.example.com/webhook/watcher-login.',
@@ -46,14 +57,16 @@ function readLinkBaseUrl(ctx: IExecuteFunctions, itemIndex: number): string {
 	return value;
 }
 
+export const concurrency = 'option';
+
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	server: WatcherServer,
+	session: WatcherSession,
 ): Promise<IDataObject> {
 	const request = readTokenRequest(this, itemIndex);
 	const linkBaseUrl = readLinkBaseUrl(this, itemIndex);
-	const result = await generateToken(this, server, request, itemIndex);
+	const result = await generateToken(session, request, itemIndex);
 	return {
 		...result,
 		link: buildLink(linkBaseUrl, result.autologinToken),

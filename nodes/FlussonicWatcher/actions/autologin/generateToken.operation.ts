@@ -1,20 +1,28 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { WatcherServer } from '../../transport';
-import type { TokenResult } from './shared';
-import { generateToken, loginField, readTokenRequest, tokenOptionsField } from './shared';
+import type { WatcherSession } from '../../transport/request';
+import { loginField, showFor, tokenOptionsField } from './fields';
+import { readTokenRequest } from './read';
+import type { TokenResult } from './token';
+import { generateToken } from './token';
 
-const showFor = { show: { resource: ['autologin'], operation: ['generateToken'] } };
+const show = showFor('generateToken');
 
-export const description: INodeProperties[] = [
-	{ ...loginField, displayOptions: showFor },
-	{ ...tokenOptionsField, displayOptions: showFor },
-];
+export const option = {
+	name: 'Generate Token',
+	value: 'generateToken',
+	action: 'Generate an auto login token',
+	description: 'Create a token that signs a user in to the Watcher web UI',
+};
+
+export const properties: INodeProperties[] = [loginField(show), tokenOptionsField(show)];
+
+export const concurrency = 'option';
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	server: WatcherServer,
+	session: WatcherSession,
 ): Promise<TokenResult> {
-	return await generateToken(this, server, readTokenRequest(this, itemIndex), itemIndex);
+	return await generateToken(session, readTokenRequest(this, itemIndex), itemIndex);
 }

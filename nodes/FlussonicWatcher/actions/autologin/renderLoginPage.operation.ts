@@ -2,12 +2,20 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { buildAutologinPage, buildInvalidLinkPage, tokenProblem } from '../../loginPage';
-import type { WatcherServer } from '../../transport';
-import { autologinUrl } from '../../transport';
+import type { WatcherSession } from '../../transport/request';
+import { autologinUrl } from '../../transport/request';
+import { showFor } from './fields';
 
-const showFor = { show: { resource: ['autologin'], operation: ['renderLoginPage'] } };
+const show = showFor('renderLoginPage');
 
-export const description: INodeProperties[] = [
+export const option = {
+	name: 'Render Login Page',
+	value: 'renderLoginPage',
+	action: 'Render the auto login page',
+	description: 'Build the HTML page that posts a token to Watcher (no API call)',
+};
+
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Token',
 		name: 'token',
@@ -17,14 +25,17 @@ export const description: INodeProperties[] = [
 		required: true,
 		description:
 			'The autologin token. Behind a Webhook it is the "token" query parameter of the link.',
-		displayOptions: showFor,
+		displayOptions: show,
 	},
 ];
+
+/** No request is made: pages are built one by one, in order. */
+export const concurrency = 'oneByOne';
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	server: WatcherServer,
+	session: WatcherSession,
 ): Promise<IDataObject> {
 	const token = this.getNodeParameter('token', itemIndex, '');
 	const problem = tokenProblem(token);
@@ -35,10 +46,10 @@ export async function execute(
 			itemIndex,
 		});
 	}
-	return { html: buildAutologinPage(autologinUrl(server), token as string) };
+	return { html: buildAutologinPage(autologinUrl(session), token as string) };
 }
 
 /** With continueOnFail the person still gets a page: one that says the link is invalid and posts nothing. */
-export function failurePage(error: Error): IDataObject {
+export function onFailure(error: Error): IDataObject {
 	return { error: error.message, html: buildInvalidLinkPage() };
 }

@@ -1,15 +1,18 @@
 /**
- * The Durst Analytics token cache. Plain TypeScript with a small interface to n8n (the workflow's
- * static data object and a login function), so it can be tested without n8n.
+ * The Durst Analytics token cache: when to log in, what to keep where. Plain TypeScript with a
+ * small interface to n8n (the workflow's static data object and a login function), so it can be
+ * tested without n8n; encryption lives in ./crypto.
  *
  * Two layers:
  * - workflow static data (`getWorkflowStaticData('global')`), which n8n saves with the workflow for
- *   production, trigger and CLI executions: one encrypted entry per credential;
+ *   production, trigger and CLI executions: one sealed entry per credential;
  * - process memory, which serves manual executions (n8n does not save their static data) and
  *   executions running in parallel in this process.
  * Concurrent callers that need a login share one login (single flight).
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync } from 'crypto';
+import { LruMap } from '../../shared/lru';
+import { forgetOtherPasswords, open, passwordDigest, seal, sha256 } from './crypto';
+import type { Sealed } from './crypto';
 
 /** The one key of workflow static data owned by this package. */
 export const STATIC_DATA_FIELD = 'n8nNodesWatcherDurst';
@@ -19,9 +22,14 @@ export const TOKEN_LIFETIME_MS = 10 * 24 * 60 * 60 * 1000;
 export const SAFETY_MARGIN_MS = 60 * 60 * 1000;
 /** Bounds static data even for a workflow that cycles through many credentials. */
 export const MAX_ENTRIES = 20;
+/**
+ * A token this process got by a login less than this long ago, and that no call has accepted yet,
+ * is taken as fresh: when it is refused, the user lacks the right, and logging in again would not help.
+ */
+export const FRESH_TOKEN_MS = 5 * 60 * 1000;
 
-const ENTRY_VERSION = 1;
-const DERIVATION_LABEL = 'n8n-nodes-watcher-durst/durst-token/v1';
+/** Version 2: keys derived with scrypt N=2^17; version 1 entries are dropped and logged in anew. */
+const ENTRY_VERSION = 2;
 
 export interface DurstAccount {
 	/** Normalized server URL. */
@@ -46,12 +54,8 @@ export interface StaticDataLike {
 	[key: string]: unknown;
 }
 
-interface StoredEntry {
+interface StoredEntry extends Sealed {
 	v: number;
-	salt: string;
-	iv: string;
-	tag: string;
-	data: string;
 	obtainedAt: string;
 	expiresAt: string;
 }
@@ -59,6 +63,10 @@ interface StoredEntry {
 interface MemoryEntry extends LoginResult {
 	obtainedAt: number;
 	expiresAt: number;
+	/** Set when this process made the login (not read from static data). */
+	loggedInHere: boolean;
+	/** Set once a call was accepted with the token. */
+	proven: boolean;
 	/**
 	 * ivs of the static-data entries (one per workflow using this credential) known to hold this
 	 * token, so an unchanged entry is not rewritten and the workflow not saved again.
@@ -66,72 +74,13 @@ interface MemoryEntry extends LoginResult {
 	storedIvs: Set<string>;
 }
 
-const memory = new Map<string, MemoryEntry>();
+/** Keyed by `${entryId}:${passwordDigest}`: a changed password never reuses a token. */
+const memory = new LruMap<string, MemoryEntry>(100);
 const inflight = new Map<string, Promise<MemoryEntry>>();
-const derivedKeys = new Map<string, Buffer>();
-/** One salt per credential and process: entries written by this process share one scrypt run. */
-const processSalts = new Map<string, Buffer>();
-
-function sha256(text: string): string {
-	return createHash('sha256').update(text).digest('hex');
-}
 
 /** Entry id: URL and username only, so the entry of a credential is found again after a password change and replaced. */
 export function entryId(account: DurstAccount): string {
 	return sha256(`${account.baseUrl}\n${account.username}`).slice(0, 32);
-}
-
-/** Process-memory key: includes the password, so a changed password never reuses a token. */
-function memoryKey(account: DurstAccount): string {
-	return `${entryId(account)}:${sha256(`${DERIVATION_LABEL}\n${account.password}`)}`;
-}
-
-/**
- * scrypt makes guessing the password from an exported entry slow; the result is memoized per
- * process so only the first use of an entry pays for it.
- */
-function keyFor(account: DurstAccount, salt: Buffer): Buffer {
-	const memo = `${salt.toString('base64')}:${memoryKey(account)}`;
-	let key = derivedKeys.get(memo);
-	if (!key) {
-		key = scryptSync(`${DERIVATION_LABEL}\n${account.password}`, salt, 32, {
-			N: 1 << 14,
-			r: 8,
-			p: 1,
-		});
-		if (derivedKeys.size > 100) derivedKeys.clear();
-		derivedKeys.set(memo, key);
-	}
-	return key;
-}
-
-function encrypt(account: DurstAccount, entry: MemoryEntry): StoredEntry {
-	const saltKey = memoryKey(account);
-	let salt = processSalts.get(saltKey);
-	if (!salt) {
-		if (processSalts.size > 100) processSalts.clear();
-		salt = randomBytes(16);
-		processSalts.set(saltKey, salt);
-	}
-	const iv = randomBytes(12);
-	const cipher = createCipheriv('aes-256-gcm', keyFor(account, salt), iv);
-	// The entry id and timestamps are bound as associated data: moving or re-dating an entry breaks it.
-	const obtainedAt = new Date(entry.obtainedAt).toISOString();
-	const expiresAt = new Date(entry.expiresAt).toISOString();
-	cipher.setAAD(Buffer.from(`${entryId(account)}|${obtainedAt}|${expiresAt}`));
-	const data = Buffer.concat([
-		cipher.update(JSON.stringify({ t: entry.token, u: entry.userName }), 'utf8'),
-		cipher.final(),
-	]);
-	return {
-		v: ENTRY_VERSION,
-		salt: salt.toString('base64'),
-		iv: iv.toString('base64'),
-		tag: cipher.getAuthTag().toString('base64'),
-		data: data.toString('base64'),
-		obtainedAt,
-		expiresAt,
-	};
 }
 
 function isStoredEntry(value: unknown): value is StoredEntry {
@@ -140,37 +89,9 @@ function isStoredEntry(value: unknown): value is StoredEntry {
 	return (
 		entry.v === ENTRY_VERSION &&
 		['salt', 'iv', 'tag', 'data', 'obtainedAt', 'expiresAt'].every(
-			(field) => typeof entry[field] === 'string',
+			(field) => typeof entry[field] === 'string' && (entry[field] as string).length < 4096,
 		)
 	);
-}
-
-/** Any entry that does not decrypt (other password, tampered, truncated) is treated as absent. */
-function decrypt(account: DurstAccount, stored: StoredEntry): MemoryEntry | undefined {
-	try {
-		const decipher = createDecipheriv(
-			'aes-256-gcm',
-			keyFor(account, Buffer.from(stored.salt, 'base64')),
-			Buffer.from(stored.iv, 'base64'),
-		);
-		decipher.setAAD(Buffer.from(`${entryId(account)}|${stored.obtainedAt}|${stored.expiresAt}`));
-		decipher.setAuthTag(Buffer.from(stored.tag, 'base64'));
-		const plain = Buffer.concat([
-			decipher.update(Buffer.from(stored.data, 'base64')),
-			decipher.final(),
-		]).toString('utf8');
-		const parsed = JSON.parse(plain) as { t?: unknown; u?: unknown };
-		if (typeof parsed.t !== 'string' || typeof parsed.u !== 'string') return undefined;
-		return {
-			token: parsed.t,
-			userName: parsed.u,
-			obtainedAt: Date.parse(stored.obtainedAt),
-			expiresAt: Date.parse(stored.expiresAt),
-			storedIvs: new Set([stored.iv]),
-		};
-	} catch {
-		return undefined;
-	}
 }
 
 function usable(entry: { expiresAt: number } | undefined, now: number): boolean {
@@ -205,31 +126,42 @@ export class DurstTokenCache {
 		this.login = options.login;
 		this.now = options.now ?? Date.now;
 		this.id = entryId(options.account);
-		this.memKey = memoryKey(options.account);
+		this.memKey = `${this.id}:${passwordDigest(options.account.password)}`;
+		// Tokens and keys of an older password of this credential are of no use any more.
+		memory.deleteWhere((key) => key.startsWith(`${this.id}:`) && key !== this.memKey);
+		forgetOtherPasswords(this.id, options.account.password);
 		this.prune();
 	}
 
-	/** The package's entries in static data, created on first write only (an empty workflow stays unchanged). */
-	private entries(create: boolean): Record<string, unknown> | undefined {
+	private associated(obtainedAt: string, expiresAt: string): string {
+		// The entry id and dates are bound to the ciphertext: moving or re-dating an entry breaks it.
+		return `${this.id}|${obtainedAt}|${expiresAt}`;
+	}
+
+	/** The package's entries in static data, or undefined (created on first write only, so an unused workflow stays unchanged). */
+	private entries(): Record<string, unknown> | undefined {
 		const root = this.staticData[STATIC_DATA_FIELD];
 		if (root && typeof root === 'object' && !Array.isArray(root)) {
 			const tokens = (root as Record<string, unknown>).durstTokens;
-			if (tokens && typeof tokens === 'object' && !Array.isArray(tokens))
+			if (tokens && typeof tokens === 'object' && !Array.isArray(tokens)) {
 				return tokens as Record<string, unknown>;
+			}
 		}
-		if (!create) return undefined;
-		const fresh: Record<string, unknown> = {};
-		this.staticData[STATIC_DATA_FIELD] = { durstTokens: fresh };
-		return fresh;
+		return undefined;
 	}
 
-	/** Drops expired entries and anything this package does not recognise; assigns only when something changed, since n8n saves static data on assignment. */
+	/** n8n saves static data when a property is assigned, so every change assigns the root anew. */
+	private setEntries(entries: Record<string, unknown>): void {
+		this.staticData[STATIC_DATA_FIELD] = { durstTokens: entries };
+	}
+
+	/** Drops expired entries and anything this package does not recognise; assigns only when something changed. */
 	private prune(): void {
 		const root = this.staticData[STATIC_DATA_FIELD];
 		if (root === undefined) return;
-		const entries = this.entries(false);
+		const entries = this.entries();
 		if (!entries) {
-			this.staticData[STATIC_DATA_FIELD] = { durstTokens: {} };
+			this.setEntries({});
 			return;
 		}
 		const now = this.now();
@@ -242,34 +174,62 @@ export class DurstTokenCache {
 			.slice(0, MAX_ENTRIES);
 		const extraRootKeys = Object.keys(root as object).some((key) => key !== 'durstTokens');
 		if (keep.length !== Object.keys(entries).length || extraRootKeys) {
-			this.staticData[STATIC_DATA_FIELD] = { durstTokens: Object.fromEntries(keep) };
+			this.setEntries(Object.fromEntries(keep));
 		}
 	}
 
-	private readStatic(): MemoryEntry | undefined {
-		const stored = this.entries(false)?.[this.id];
+	private async readStatic(): Promise<MemoryEntry | undefined> {
+		const stored = this.entries()?.[this.id];
 		if (!isStoredEntry(stored)) return undefined;
-		const entry = decrypt(this.account, stored);
+		const plain = await open(
+			this.id,
+			this.account.password,
+			this.associated(stored.obtainedAt, stored.expiresAt),
+			stored,
+		);
+		if (plain === undefined) return undefined;
+		let parsed: { t?: unknown; u?: unknown };
+		try {
+			parsed = JSON.parse(plain) as { t?: unknown; u?: unknown };
+		} catch {
+			return undefined;
+		}
+		if (typeof parsed.t !== 'string' || typeof parsed.u !== 'string') return undefined;
+		const entry: MemoryEntry = {
+			token: parsed.t,
+			userName: parsed.u,
+			obtainedAt: Date.parse(stored.obtainedAt),
+			expiresAt: Date.parse(stored.expiresAt),
+			loggedInHere: false,
+			proven: false,
+			storedIvs: new Set([stored.iv]),
+		};
 		return usable(entry, this.now()) ? entry : undefined;
 	}
 
 	/** Writes the entry unless static data already holds exactly it, so unchanged runs do not rewrite the workflow. */
-	private writeStatic(entry: MemoryEntry): void {
-		const entries = this.entries(false);
-		const current = entries?.[this.id];
+	private async writeStatic(entry: MemoryEntry): Promise<void> {
+		const current = this.entries()?.[this.id];
 		if (isStoredEntry(current) && entry.storedIvs.has(current.iv)) return;
-		const stored = encrypt(this.account, entry);
-		entry.storedIvs.add(stored.iv);
-		const next = { ...(entries ?? {}), [this.id]: stored };
-		this.staticData[STATIC_DATA_FIELD] = { durstTokens: next };
+		const obtainedAt = new Date(entry.obtainedAt).toISOString();
+		const expiresAt = new Date(entry.expiresAt).toISOString();
+		const sealed = await seal(
+			this.id,
+			this.account.password,
+			this.associated(obtainedAt, expiresAt),
+			JSON.stringify({ t: entry.token, u: entry.userName }),
+		);
+		entry.storedIvs.add(sealed.iv);
+		const stored: StoredEntry = { v: ENTRY_VERSION, ...sealed, obtainedAt, expiresAt };
+		this.setEntries({ ...(this.entries() ?? {}), [this.id]: stored });
 	}
 
 	private deleteStatic(): boolean {
-		const entries = this.entries(false);
+		const entries = this.entries();
 		if (!entries || !(this.id in entries)) return false;
 		const next = { ...entries };
 		delete next[this.id];
-		this.staticData[STATIC_DATA_FIELD] = { durstTokens: next };
+		this.setEntries(next);
 		return true;
 	}
 
@@ -293,6 +253,8 @@ export class DurstTokenCache {
 				...result,
 				obtainedAt,
 				expiresAt: obtainedAt + TOKEN_LIFETIME_MS - SAFETY_MARGIN_MS,
+				loggedInHere: true,
+				proven: false,
 				storedIvs: new Set(),
 			};
 			memory.set(this.memKey, entry);
@@ -309,21 +271,20 @@ export class DurstTokenCache {
 	/** A usable token: from memory, else static data, else one shared login. */
 	async get(options: { forceNewLogin?: boolean } = {}): Promise<CachedToken> {
 		if (options.forceNewLogin) {
-			const current = memory.get(this.memKey) ?? this.readStatic();
+			const current = memory.get(this.memKey) ?? (await this.readStatic());
 			return await this.refresh(current?.token);
 		}
-		const now = this.now();
 		let entry = memory.get(this.memKey);
-		if (!usable(entry, now)) {
-			entry = this.readStatic();
+		if (!usable(entry, this.now())) {
+			entry = await this.readStatic();
 			if (entry) memory.set(this.memKey, entry);
 		}
-		if (entry && usable(entry, now)) {
-			this.writeStatic(entry);
+		if (entry && usable(entry, this.now())) {
+			await this.writeStatic(entry);
 			return this.toResult(entry, true);
 		}
 		const { entry: fresh, loggedIn } = await this.loginOnce();
-		this.writeStatic(fresh);
+		await this.writeStatic(fresh);
 		return this.toResult(fresh, !loggedIn);
 	}
 
@@ -334,17 +295,34 @@ export class DurstTokenCache {
 	async refresh(staleToken: string | undefined): Promise<CachedToken> {
 		const current = memory.get(this.memKey);
 		if (current && current.token !== staleToken && usable(current, this.now())) {
-			this.writeStatic(current);
+			await this.writeStatic(current);
 			return this.toResult(current, true);
 		}
 		if (!inflight.has(this.memKey)) {
 			memory.delete(this.memKey);
-			const stored = this.readStatic();
+			const stored = await this.readStatic();
 			if (stored && stored.token === staleToken) this.deleteStatic();
 		}
 		const { entry, loggedIn } = await this.loginOnce();
-		this.writeStatic(entry);
+		await this.writeStatic(entry);
 		return this.toResult(entry, !loggedIn);
+	}
+
+	/** A call was accepted with the token: a later refusal of it means the token died. */
+	confirm(token: string): void {
+		const entry = memory.get(this.memKey);
+		if (entry && entry.token === token) entry.proven = true;
+	}
+
+	/**
+	 * Whether a refusal of `token` is worth a new login. Not when this process logged in for it
+	 * moments ago and no call has accepted it yet: then the user may not make the call, and a login
+	 * per refused item would only load the server.
+	 */
+	worthRenewing(token: string): boolean {
+		const entry = memory.get(this.memKey);
+		if (!entry || entry.token !== token) return true;
+		return entry.proven || !entry.loggedInHere || this.now() - entry.obtainedAt >= FRESH_TOKEN_MS;
 	}
 
 	/** Drops this credential's token from memory and static data; true if there was one. */

@@ -1,0 +1,114 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INode,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { cancelSignalOf, readTimeoutSeconds } from '../../shared/runOptions';
+import type { Endpoint, Send } from '../../shared/transport/request';
+import { SecretSet } from '../../shared/transport/secrets';
+import { hasControlCharacters } from '../../shared/text';
+import { normalizeServerUrl } from '../../shared/url';
+import type { StaticDataLike } from '../tokenCache/cache';
+import { DurstTokenCache } from '../tokenCache/cache';
+import { login } from './login';
+import { CREDENTIAL_TYPE, DURST } from './vendor';
+
+export type Context = IExecuteFunctions | ILoadOptionsFunctions;
+
+export interface DurstSession {
+	node: INode;
+	endpoint: Endpoint;
+	username: string;
+	cache: DurstTokenCache;
+	/** n8n's request helper without the credential: data calls carry the token, not the password. */
+	send: Send;
+}
+
+export interface DurstAccountData {
+	baseUrl: string;
+	username: string;
+	password: string;
+	ignoreSslIssues: boolean;
+}
+
+/** Reads and checks the credential's fields before anything is sent. */
+export function readAccount(node: INode, data: ICredentialDataDecryptedObject): DurstAccountData {
+	const baseUrl = normalizeServerUrl(data.baseUrl, ['/api/v1']);
+	if (!baseUrl) {
+		throw new NodeOperationError(
+			node,
+			'The Server URL in the Durst Analytics credential is not a valid http(s) URL',
+			{ description: 'Enter the address of Durst Analytics, e.g. https://analytics.example.com' },
+		);
+	}
+	const username = typeof data.username === 'string' ? data.username.trim() : '';
+	const password = typeof data.password === 'string' ? data.password : '';
+	if (!username || !password) {
+		throw new NodeOperationError(
+			node,
+			'The Durst Analytics credential has no username or password',
+			{
+				description: 'Fill in both in the credential.',
+			},
+		);
+	}
+	if (username.length > 256 || hasControlCharacters(username)) {
+		throw new NodeOperationError(
+			node,
+			'The Username in the Durst Analytics credential is not valid',
+			{
+				description: 'It is longer than 256 characters or holds a line break or control character.',
+			},
+		);
+	}
+	if (password.length > 1024 || hasControlCharacters(password)) {
+		throw new NodeOperationError(
+			node,
+			'The Password in the Durst Analytics credential is not valid',
+			{
+				description:
+					'It is longer than 1024 characters or holds a line break or control character.',
+			},
+		);
+	}
+	return { baseUrl, username, password, ignoreSslIssues: data.ignoreSslIssues === true };
+}
+
+function staticDataOf(ctx: Context): StaticDataLike {
+	// Pickers in the editor have no workflow static data; the process-memory layer still serves them.
+	if ('getWorkflowStaticData' in ctx && typeof ctx.getWorkflowStaticData === 'function') {
+		return ctx.getWorkflowStaticData('global') as StaticDataLike;
+	}
+	return {};
+}
+
+export async function openSession(ctx: Context): Promise<DurstSession> {
+	const node = ctx.getNode();
+	const account = readAccount(node, await ctx.getCredentials(CREDENTIAL_TYPE));
+	const endpoint: Endpoint = {
+		vendor: DURST,
+		baseUrl: account.baseUrl,
+		ignoreSslIssues: account.ignoreSslIssues,
+		timeoutSeconds: readTimeoutSeconds(ctx),
+		secrets: new SecretSet([account.password]),
+		cancelSignal: cancelSignalOf(ctx),
+	};
+	const withCredential: Send = async (options: IHttpRequestOptions) =>
+		await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options);
+	const cache = new DurstTokenCache({
+		staticData: staticDataOf(ctx),
+		account,
+		login: async () => await login(node, endpoint, account.username, withCredential),
+	});
+	return {
+		node,
+		endpoint,
+		username: account.username,
+		cache,
+		send: async (options: IHttpRequestOptions) => await ctx.helpers.httpRequest(options),
+	};
+}

@@ -1,0 +1,87 @@
+/** The fields the token and link operations share. */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { concurrencyOption, timeoutOption } from '../../../shared/runOptions';
+
+/** Deliberately loose: Watcher logins are e-mail addresses, and quotes or "+" are legal in them. */
+export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';
+
+export type Show = { show: { resource: string[]; operation: string[] } };
+
+export function showFor(operation: string): Show {
+	return { show: { resource: ['autologin'], operation: [operation] } };
+}
+
+export function loginField(displayOptions: Show): INodeProperties {
+	return {
+		displayName: 'Login',
+		name: 'login',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: "The Watcher user to sign in; a Watcher login is the user's e-mail address",
+		displayOptions,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a user...',
+				typeOptions: { searchListMethod: 'searchUsers', searchable: true },
+			},
+			{
+				displayName: 'By E-Mail',
+				name: 'email',
+				type: 'string',
+				placeholder: 'user@example.com',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: EMAIL_PATTERN, errorMessage: 'Not a valid e-mail address' },
+					},
+				],
+			},
+		],
+	};
+}
+
+export function tokenOptionsField(displayOptions: Show): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions,
+		options: [
+			concurrencyOption,
+			{
+				displayName: 'Session Lifetime (Minutes)',
+				name: 'sessionLifetimeMinutes',
+				type: 'number',
+				default: 480,
+				typeOptions: { minValue: 1 },
+				description:
+					"How long the Watcher session opened by the link lasts. Unset: Watcher's default.",
+			},
+			timeoutOption,
+			{
+				displayName: 'Valid for (Minutes)',
+				name: 'validForMinutes',
+				type: 'number',
+				default: 60,
+				typeOptions: { minValue: 1 },
+				description:
+					'How long, from now, the token can be used to sign in. Use this or Valid Till, not both.',
+			},
+			{
+				displayName: 'Valid Till',
+				name: 'validTill',
+				type: 'dateTime',
+				default: '',
+				description:
+					'Until when the token can be used to sign in. Use this or Valid for (Minutes), not both.',
+			},
+		],
+	};
+}

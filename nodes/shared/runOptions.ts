@@ -1,0 +1,77 @@
+/**
+ * Options that belong to a whole run, not to an item: how many requests are in flight and how long
+ * one may take. Both nodes offer them in their Options collection and read them once per execution
+ * (from the first item), as batching and timeouts are in n8n's HTTP Request node.
+ */
+import type { IExecuteFunctions, ILoadOptionsFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+export const MAX_CONCURRENCY_LIMIT = 50;
+export const DEFAULT_TIMEOUT_SECONDS = 60;
+export const MAX_TIMEOUT_SECONDS = 600;
+/** Pickers in the editor: a person is waiting for the list. */
+export const EDITOR_TIMEOUT_SECONDS = 20;
+
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Max Concurrent Requests',
+	name: 'maxConcurrency',
+	type: 'number',
+	default: 1,
+	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY_LIMIT },
+	description:
+		'How many items are sent to the server at the same time. 1 sends them one after another, as n8n nodes usually do; output order stays that of the input either way.',
+};
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	default: DEFAULT_TIMEOUT_SECONDS,
+	typeOptions: { minValue: 1, maxValue: MAX_TIMEOUT_SECONDS },
+	description:
+		'How long one request may take, answer included, before the item fails with a timeout error',
+};
+
+function wholeNumber(
+	ctx: IExecuteFunctions,
+	name: string,
+	label: string,
+	fallback: number,
+	max: number,
+): number {
+	const value = ctx.getNodeParameter(`options.${name}`, 0, fallback);
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > max) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"${label}" must be a whole number from 1 to ${max}`,
+			{
+				description: `It is ${JSON.stringify(value)?.slice(0, 100)}.`,
+			},
+		);
+	}
+	return number;
+}
+
+export function readConcurrency(ctx: IExecuteFunctions): number {
+	return wholeNumber(ctx, 'maxConcurrency', 'Max Concurrent Requests', 1, MAX_CONCURRENCY_LIMIT);
+}
+
+export function readTimeoutSeconds(ctx: IExecuteFunctions | ILoadOptionsFunctions): number {
+	if (!('getExecutionCancelSignal' in ctx)) return EDITOR_TIMEOUT_SECONDS;
+	return wholeNumber(
+		ctx,
+		'timeout',
+		'Timeout (Seconds)',
+		DEFAULT_TIMEOUT_SECONDS,
+		MAX_TIMEOUT_SECONDS,
+	);
+}
+
+/** The execution's cancel signal, so a cancelled execution stops its requests at once. */
+export function cancelSignalOf(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+): AbortSignal | undefined {
+	if (!('getExecutionCancelSignal' in ctx)) return undefined;
+	return ctx.getExecutionCancelSignal() as AbortSignal | undefined;
+}
