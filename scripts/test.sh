@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# `npm test`: everything the tests need is installed here (idempotent, reused between runs), then
-# all tests run: unit tests against the simulators, and end-to-end tests in real n8n 1.123.81 and
-# 2.40.7 (CLI, webhooks, a browser, the editor).
+# `npm test`: everything the tests need is installed here (idempotent, reused between runs): the
+# project's own dependencies when they are missing (a fresh clone), the n8n hosts, chromium. Then
+# all tests run: unit tests against the simulators, the packed package and the CI workflows, and
+# end-to-end tests in real n8n 1.123.81 and 2.40.7 (CLI, webhooks, a browser, the editor).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh
 bash scripts/install-hosts.sh
 bash scripts/install-chromium.sh
 npm run build --silent
