@@ -435,7 +435,7 @@ describe('server answers and failures', () => {
 			`Flussonic Watcher at ${new URL(sim.url).host} answered POST /vsaas/api/v2/auth/generate-autologin-token with text/html, not JSON`,
 		);
 		expect(errorOf(result).description).toContain(
-			'The answer began: Service Unavailable Maintenance',
+			'The answer began: "Service Unavailable Maintenance',
 		);
 	});
 

@@ -198,6 +198,8 @@ export interface RunOptions {
 	workflowId?: string;
 	/** The workflow's timezone (n8n's default is America/New_York). */
 	timezone?: string;
+	/** Cancels the execution after this many ms, as the editor's Stop button or a timeout does. */
+	cancelAfterMs?: number;
 }
 
 export interface RunResult {
@@ -278,8 +280,14 @@ export async function runNodes(options: RunOptions): Promise<RunResult> {
 
 	const mode = options.mode ?? 'trigger';
 	const execute = new WorkflowExecute(additionalData, mode, runExecutionData);
-	await execute.processRunExecutionData(workflow);
+	const running = execute.processRunExecutionData(workflow);
+	const cancel =
+		options.cancelAfterMs === undefined
+			? undefined
+			: setTimeout(() => running.cancel(), options.cancelAfterMs);
+	await running;
 	const run = await finished;
+	clearTimeout(cancel);
 
 	const staticData = workflow.staticData as IDataObject & { __dataChanged?: boolean };
 	const changed = staticData.__dataChanged === true;

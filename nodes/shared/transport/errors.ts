@@ -128,6 +128,11 @@ export function networkError(
 			message: `${product} at ${host} closed the connection without answering`,
 			description: 'The server or a proxy dropped the request; try again.',
 		};
+	} else if (code.startsWith('HPE_')) {
+		text = {
+			message: `${product} at ${host} sent an answer that is not valid HTTP (${code})`,
+			description: `A header or the framing of the answer breaks the rules of HTTP. Is the Server URL that of ${product}, and not of a proxy?`,
+		};
 	} else if (HEADER_CODES.has(code)) {
 		text = {
 			message: `The request to ${product} at ${host} has a header Node.js refused (${code})`,

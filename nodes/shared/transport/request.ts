@@ -274,6 +274,18 @@ export async function exchange(
 				continue;
 			}
 			const contentType = headerText(responseHeaders, 'content-type') ?? '';
+			// An announced size over the limit is refused before a byte of it is read.
+			if (Number(headerText(responseHeaders, 'content-length')) > MAX_RESPONSE_BYTES) {
+				discard(raw.body);
+				throw transportError(
+					node,
+					endpoint,
+					call,
+					limit,
+					new BodyTooLargeError(MAX_RESPONSE_BYTES),
+					itemIndex,
+				);
+			}
 			const text = await limit
 				.race(readText(raw.body, MAX_RESPONSE_BYTES, limit.signal))
 				.catch((error: unknown) => {
@@ -337,7 +349,7 @@ export function notJsonError(
 		'NOT_JSON',
 		{
 			message: `${product} at ${host} answered ${call.label} with ${answer.text.trim() === '' ? 'an empty body' : `${kind}, not JSON`}`,
-			description: `The answer began: ${reason}. Is the Server URL that of ${product}, and not of a proxy or a login page?`,
+			description: `The answer began: "${reason}". Is the Server URL that of ${product}, and not of a proxy or a login page?`,
 		},
 		itemIndex,
 	);

@@ -40,6 +40,7 @@ export function secretForms(secret: string): string[] {
 	forms.add(JSON.stringify(secret).slice(1, -1));
 	forms.add(htmlEscaped(secret));
 	const bytes = Buffer.from(secret, 'utf8');
+	forms.add(bytes.toString('base64'));
 	forms.add(bytes.toString('base64').replace(/=+$/, ''));
 	forms.add(bytes.toString('base64url'));
 	return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
