@@ -53,18 +53,15 @@ export function nodeProperties<Session>(
 			options: resources.map((resource) => resource.option).sort(byName),
 			default: defaultResource,
 		},
-		...resources.map(
-			// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is the resource's defaultOperation; the rule reads only literals
-			(resource): INodeProperties => ({
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: [resource.option.value] } },
-				options: resource.operations.map((operation) => operation.option).sort(byName),
-				default: resource.defaultOperation,
-			}),
-		),
+		...resources.map(({ option, defaultOperation, operations }): INodeProperties => ({
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: { resource: [option.value] } },
+			options: operations.map((operation) => operation.option).sort(byName),
+			default: defaultOperation,
+		})),
 		...resources.flatMap((resource) =>
 			resource.operations.flatMap((operation) => operation.properties),
 		),

@@ -1,6 +1,7 @@
 /** The part of a Node.js readable stream this module uses (no import: node code may not load 'stream'). */
 interface Readable {
 	on(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
+	once(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
 	once(event: 'end', listener: () => void): unknown;
 	once(event: 'error', listener: (error: Error) => void): unknown;
 	removeAllListeners(event: string): unknown;
@@ -25,8 +26,15 @@ function isReadable(value: unknown): value is Readable {
 	);
 }
 
+/**
+ * Lets go of a body we will not read. axios hands streamed bodies over wrapped in a Readable whose
+ * generator lets go of the socket only once reading has begun: destroying it unread would leave
+ * the connection (and a hostile server's endless answer) open, so it is destroyed at its first chunk.
+ */
 export function discard(body: unknown): void {
-	if (isReadable(body)) body.destroy();
+	if (!isReadable(body)) return;
+	body.once('error', () => undefined);
+	body.once('data', () => body.destroy());
 }
 
 /**
