@@ -453,7 +453,7 @@ async function main(): Promise<void> {
 	const targets: Targets = { durstUrl: sims.durst.url, watcherUrl: sims.watcher.url };
 	state.host = await N8nHost.create({
 		version: HOST_VERSION,
-		customExtensionsDir: root,
+		packageDir: root,
 		log: options.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
 	});
 	const host = state.host;

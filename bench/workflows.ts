@@ -269,7 +269,7 @@ function httpRequestNode(
 	};
 }
 
-/** One of our nodes, as n8n loads them from N8N_CUSTOM_EXTENSIONS (type prefix CUSTOM.). */
+/** One of our nodes, as n8n loads the installed package (type prefix: the package name). */
 function ourNode(
 	seed: string,
 	name: string,
@@ -280,7 +280,7 @@ function ourNode(
 	return {
 		id: uuid(`${seed}|${name.toLowerCase()}`),
 		name,
-		type: `CUSTOM.${type}`,
+		type: `n8n-nodes-watcher-durst.${type}`,
 		typeVersion: 1,
 		position: [600, 0],
 		parameters,

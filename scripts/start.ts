@@ -44,7 +44,7 @@ async function main(): Promise<void> {
 
 	const host = await N8nHost.create({
 		version: VERSION,
-		customExtensionsDir: ROOT,
+		packageDir: ROOT,
 		userFolder: path.join(ROOT, '.run', 'demo-n8n'),
 		port: N8N_PORT,
 		log: (line) => console.log(line),
@@ -67,7 +67,6 @@ async function main(): Promise<void> {
 			n8nUrl: host.baseUrl,
 			watcherUrl: sims.watcher.url,
 			durstUrl: sims.durst.url,
-			nodeTypePrefix: 'CUSTOM',
 		};
 		step('importing the example credentials and workflows');
 		await host.importCredentials(loadCredentials(targets));

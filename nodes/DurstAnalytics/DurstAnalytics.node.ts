@@ -13,7 +13,7 @@ import { printer } from './actions/Printer.resource';
 import { request } from './actions/Request.resource';
 import { durstAnalyticsApiTest } from './methods/credentialTest';
 import { searchPrinters } from './methods/listSearch';
-import { openSession } from './transport/session';
+import { openDurstSession } from './transport/session';
 
 const resources = [auth, request, job, printer];
 
@@ -40,6 +40,6 @@ export class DurstAnalytics implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route(this, resources, openSession);
+		return await route(this, resources, openDurstSession);
 	}
 }

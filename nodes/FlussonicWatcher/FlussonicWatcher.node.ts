@@ -10,7 +10,7 @@ import { nodeProperties, route } from '../shared/operation';
 import { autologin } from './actions/Autologin.resource';
 import { flussonicWatcherApiTest } from './methods/credentialTest';
 import { searchUsers } from './methods/listSearch';
-import { openWatcherSession } from './transport/request';
+import { openWatcherSession } from './transport/session';
 
 const resources = [autologin];
 

@@ -1,9 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-export interface ItemFailure {
-	json: IDataObject;
-}
-
 /**
  * Runs `handle` for every input item with at most `concurrency` in flight, and returns the outputs
  * in input order with `pairedItem` set. With continueOnFail a failing item yields an error item

@@ -6,9 +6,9 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-export const MAX_CONCURRENCY_LIMIT = 50;
-export const DEFAULT_TIMEOUT_SECONDS = 60;
-export const MAX_TIMEOUT_SECONDS = 600;
+const MAX_CONCURRENCY_LIMIT = 50;
+const DEFAULT_TIMEOUT_SECONDS = 60;
+const MAX_TIMEOUT_SECONDS = 600;
 /** Pickers in the editor: a person is waiting for the list. */
 export const EDITOR_TIMEOUT_SECONDS = 20;
 

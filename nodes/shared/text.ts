@@ -4,9 +4,9 @@
  */
 
 /** How much of a server's error text is read for a message, before scrubbing and cutting. */
-export const MAX_SCANNED_CHARS = 16 * 1024;
+const MAX_SCANNED_CHARS = 16 * 1024;
 /** How much of a server's reason reaches a message. */
-export const MAX_REASON_CHARS = 1024;
+const MAX_REASON_CHARS = 1024;
 
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g;
 

@@ -4,9 +4,9 @@
  * reads the node-type list the editor loads (`/types/nodes.json`, full descriptions: the editor
  * draws a node's parameters from it) and checks each tool's parameters there.
  *
- * Loaded through N8N_CUSTOM_EXTENSIONS, the types are `CUSTOM.flussonicWatcherTool` and
- * `CUSTOM.durstAnalyticsTool`; installed from npm they are `n8n-nodes-watcher-durst.<same>`. Kept
- * cheap: one n8n start per version, no simulators, no browser.
+ * The hosts load the package as an installed community package, so the types are
+ * `n8n-nodes-watcher-durst.flussonicWatcherTool` and `n8n-nodes-watcher-durst.durstAnalyticsTool`.
+ * Kept cheap: one n8n start per version, no simulators, no browser.
  */
 import path from 'node:path';
 
@@ -21,8 +21,8 @@ import { HOST_VERSIONS, N8nHost } from './n8nHost';
 jest.setTimeout(300_000);
 
 const ROOT = path.dirname(EXAMPLES_DIR);
-// N8N_CUSTOM_EXTENSIONS loads the package under this name (an npm install: the package's name).
-const PACKAGE_PREFIX = 'CUSTOM';
+// An installed package's node types are prefixed with the package's name.
+const PACKAGE_PREFIX = 'n8n-nodes-watcher-durst';
 const OWNER = {
 	email: 'owner@example.com',
 	password: 'Tools-Test-1',
@@ -76,7 +76,7 @@ describe.each(HOST_VERSIONS)('n8n %s: both nodes as AI-agent tools', (version: H
 	let listed: INodeTypeDescription[];
 
 	beforeAll(async () => {
-		host = await N8nHost.create({ version, customExtensionsDir: ROOT });
+		host = await N8nHost.create({ version, packageDir: ROOT });
 		await host.start();
 		const cookie = await host.setupOwner(
 			OWNER.email,

@@ -29,7 +29,7 @@ describe.each(HOST_VERSIONS)('n8n %s: Durst workflows from the CLI', (version: H
 	beforeAll(async () => {
 		durst = await DurstSimulator.start();
 		watcher = await WatcherSimulator.start();
-		host = await N8nHost.create({ version, customExtensionsDir: ROOT });
+		host = await N8nHost.create({ version, packageDir: ROOT });
 		const targets = { n8nUrl: host.baseUrl, watcherUrl: watcher.url, durstUrl: durst.url };
 		await host.importCredentials(loadCredentials(targets));
 		await host.importWorkflow(loadWorkflows(targets));

@@ -21,7 +21,7 @@ import {
 	addNodeWithAction,
 	credentialBanners,
 	credentialTestOutcome,
-	customIconPattern,
+	packageIconPattern,
 	isV1,
 	nodePanelDescription,
 	nodePanelEntry,
@@ -121,7 +121,7 @@ describe.each(HOST_VERSIONS)(
 		beforeAll(async () => {
 			watcher = await WatcherSimulator.start();
 			durst = await DurstSimulator.start();
-			host = await N8nHost.create({ version, customExtensionsDir: ROOT });
+			host = await N8nHost.create({ version, packageDir: ROOT });
 			const targets = { n8nUrl: host.baseUrl, watcherUrl: watcher.url, durstUrl: durst.url };
 			const wrongKey: ExampleCredential = {
 				id: WRONG_KEY_CREDENTIAL_ID,
@@ -192,7 +192,7 @@ describe.each(HOST_VERSIONS)(
 				expect(await nodePanelNames(creator)).toContain(node.displayName);
 
 				const icon = await ui(`icon of "${node.displayName}"`, () => renderedIcon(entry));
-				expect(icon.src).toMatch(customIconPattern(node.iconFolder, node.iconFile));
+				expect(icon.src).toMatch(packageIconPattern(node.iconFolder, node.iconFile));
 				expect(icon.naturalWidth).toBeGreaterThan(0);
 				expect(icon.naturalHeight).toBeGreaterThan(0);
 				// The very file of our package: n8n serves what the build put into dist/.
@@ -219,7 +219,7 @@ describe.each(HOST_VERSIONS)(
 				const before = watcher.callCount(WATCHER_CAMERAS);
 				const rejectedBefore = watcher.wrongApiKeyRejections;
 				const dialog = await ui(`open the Watcher credential`, () =>
-					openCredential(page, host.baseUrl, CREDENTIAL_IDS.watcher),
+					openCredential(page, host.baseUrl, 'Flussonic Watcher (simulator)'),
 				);
 				const { success } = credentialBanners(dialog);
 				expect(await ui(`Watcher credential test`, () => credentialTestOutcome(dialog))).toBe(
@@ -249,7 +249,7 @@ describe.each(HOST_VERSIONS)(
 				const before = durst.logins;
 				const failuresBefore = durst.loginFailures;
 				const dialog = await ui(`open the Durst credential`, () =>
-					openCredential(page, host.baseUrl, CREDENTIAL_IDS.durst),
+					openCredential(page, host.baseUrl, 'Durst Analytics (simulator)'),
 				);
 				const { success } = credentialBanners(dialog);
 				expect(await ui(`Durst credential test`, () => credentialTestOutcome(dialog))).toBe(
@@ -273,7 +273,7 @@ describe.each(HOST_VERSIONS)(
 			ui('wrong-key credential', async () => {
 				const rejectedBefore = watcher.wrongApiKeyRejections;
 				const dialog = await ui(`open the wrong-key credential`, () =>
-					openCredential(page, host.baseUrl, WRONG_KEY_CREDENTIAL_ID),
+					openCredential(page, host.baseUrl, 'Flussonic Watcher (wrong key)'),
 				);
 				const { success, failure } = credentialBanners(dialog);
 				expect(await ui(`wrong-key credential test`, () => credentialTestOutcome(dialog))).toBe(
@@ -281,10 +281,12 @@ describe.each(HOST_VERSIONS)(
 				);
 				expect(await success.isVisible()).toBe(false);
 				expect(watcher.wrongApiKeyRejections).toBeGreaterThan(rejectedBefore);
-				// The simulator answers 403; 1.123 adds "- perhaps check your credentials?", 2.40 does not.
+				// The simulator answers 403 WrongApikey; the node's credential test words it.
 				await failure.getByText('More details').click();
 				await ui(`failure details`, () =>
-					failure.getByText(/Forbidden/).waitFor({ state: 'visible', timeout: 5_000 }),
+					failure
+						.getByText(/Watcher refused the API key: it is wrong or has expired/)
+						.waitFor({ state: 'visible', timeout: 5_000 }),
 				);
 			}));
 
@@ -299,7 +301,7 @@ describe.each(HOST_VERSIONS)(
 
 				const headerIcon = await ui(`parameter panel icon`, () => renderedIcon(ndv));
 				expect(headerIcon.src).toMatch(
-					customIconPattern('FlussonicWatcher', 'flussonicWatcher.svg'),
+					packageIconPattern('FlussonicWatcher', 'flussonicWatcher.svg'),
 				);
 				expect(headerIcon.naturalWidth).toBeGreaterThan(0);
 

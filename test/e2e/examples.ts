@@ -1,7 +1,6 @@
 /**
- * Loads examples/ for a real n8n that has our package as a custom extension: node types become
- * `CUSTOM.<name>` (an npm-installed package would be `n8n-nodes-watcher-durst.<name>`), and the
- * simulator and n8n addresses are those of this run.
+ * Loads examples/ for a real n8n that has our package installed (node types
+ * `n8n-nodes-watcher-durst.<name>`, as in the files), with the simulator and n8n addresses of this run.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -19,7 +18,6 @@ function findExamplesDir(): string {
 }
 
 export const EXAMPLES_DIR = findExamplesDir();
-export const PACKAGE_NAME = 'n8n-nodes-watcher-durst';
 
 export const EXAMPLE_IDS = {
 	watcherLink: 'WatcherLinkFlow1',
@@ -35,8 +33,6 @@ export interface ExampleTargets {
 	n8nUrl: string;
 	watcherUrl: string;
 	durstUrl: string;
-	/** Prefix of our node types in that n8n; CUSTOM for N8N_CUSTOM_EXTENSIONS. */
-	nodeTypePrefix?: string;
 	/** n8n 2.x refuses to import a workflow without a versionId; 1.x accepts one. */
 	versionIds?: boolean;
 }
@@ -70,9 +66,7 @@ function retarget(text: string, targets: ExampleTargets): string {
 		.split('http://127.0.0.1:5601')
 		.join(targets.watcherUrl)
 		.split('http://127.0.0.1:5602')
-		.join(targets.durstUrl)
-		.split(`"${PACKAGE_NAME}.`)
-		.join(`"${targets.nodeTypePrefix ?? 'CUSTOM'}.`);
+		.join(targets.durstUrl);
 }
 
 export function loadCredentials(targets: ExampleTargets): ExampleCredential[] {

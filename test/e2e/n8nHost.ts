@@ -28,8 +28,13 @@ export type N8nLogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
 
 export interface N8nHostOptions {
 	version: HostVersion;
-	/** Folder holding our package.json and dist/ (becomes N8N_CUSTOM_EXTENSIONS). */
-	customExtensionsDir: string;
+	/**
+	 * Folder holding our package.json and dist/. It is installed as a community package is (linked
+	 * into the user folder's `.n8n/nodes/node_modules`), so n8n loads it as a package: node types
+	 * `n8n-nodes-watcher-durst.*`, and credential Tests by node methods (`testedBy`) work, which
+	 * N8N_CUSTOM_EXTENSIONS does not support (n8n leaves `supportedNodes` empty for it).
+	 */
+	packageDir: string;
 	/** N8N_USER_FOLDER; default: a fresh temp folder (removed again by `dispose()`). */
 	userFolder?: string;
 	/** N8N_PORT; default: a free port (use `N8nHost.create()` or `init()` to get one). */
@@ -361,7 +366,7 @@ const NOISE: RegExp[] = [
 export class N8nHost {
 	readonly version: HostVersion;
 	readonly userFolder: string;
-	readonly customExtensionsDir: string;
+	readonly packageDir: string;
 	readonly encryptionKey: string;
 	readonly paths: HostPaths;
 
@@ -386,7 +391,7 @@ export class N8nHost {
 		this.opts = opts;
 		this.version = opts.version;
 		this.paths = hostPaths(opts.version);
-		this.customExtensionsDir = path.resolve(opts.customExtensionsDir);
+		this.packageDir = path.resolve(opts.packageDir);
 		if (opts.userFolder !== undefined) {
 			this.userFolder = path.resolve(opts.userFolder);
 			fs.mkdirSync(this.userFolder, { recursive: true });
@@ -397,6 +402,7 @@ export class N8nHost {
 		}
 		this.encryptionKey =
 			opts.encryptionKey ?? readEncryptionKey(this.userFolder) ?? randomBytes(24).toString('hex');
+		installPackage(this.userFolder, this.packageDir);
 		this._port = opts.port;
 		this._brokerPort = opts.brokerPort;
 	}
@@ -462,7 +468,6 @@ export class N8nHost {
 			N8N_HOST: 'localhost',
 			N8N_PROTOCOL: 'http',
 			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
-			N8N_CUSTOM_EXTENSIONS: this.customExtensionsDir,
 			N8N_ENCRYPTION_KEY: this.encryptionKey,
 			N8N_LOG_LEVEL: this.opts.logLevel ?? 'warn',
 			N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -981,6 +986,20 @@ export class N8nHost {
 
 function tail(text: string, lines: number): string {
 	return text.split(/\r?\n/).slice(-lines).join('\n');
+}
+
+/** Where n8n looks for installed community packages, and our package linked there. */
+function installPackage(userFolder: string, packageDir: string): void {
+	const name = (
+		JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as {
+			name: string;
+		}
+	).name;
+	const modules = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
+	fs.mkdirSync(modules, { recursive: true });
+	const link = path.join(modules, name);
+	fs.rmSync(link, { recursive: true, force: true });
+	fs.symlinkSync(packageDir, link, 'dir');
 }
 
 function readEncryptionKey(userFolder: string): string | undefined {

@@ -28,7 +28,7 @@ describe.each(HOST_VERSIONS)('n8n %s: the Watcher link in a browser', (version: 
 	beforeAll(async () => {
 		watcher = await WatcherSimulator.start();
 		durst = await DurstSimulator.start();
-		host = await N8nHost.create({ version, customExtensionsDir: ROOT });
+		host = await N8nHost.create({ version, packageDir: ROOT });
 		const targets = { n8nUrl: host.baseUrl, watcherUrl: watcher.url, durstUrl: durst.url };
 		await host.importCredentials(loadCredentials(targets));
 		await host.importWorkflow(loadWorkflows(targets));

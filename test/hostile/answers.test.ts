@@ -3,7 +3,7 @@
  * that is not data is an error for every operation that expects JSON.
  */
 import type { Env, HostileCase } from './harness';
-import { DURST_PASSWORD, DURST_USER, resetEnv, runCase, startEnv, stopEnv } from './harness';
+import { DURST_PASSWORD, DURST_USER, resetEnv, runCase, useServers } from './harness';
 import { DURST_TYPE, runNodes } from '../harness/engine';
 import {
 	byId,
@@ -18,9 +18,7 @@ import {
 	watcherToken,
 } from './params';
 
-let env: Env;
-beforeAll(async () => (env = await startEnv()));
-afterAll(async () => await stopEnv(env));
+const servers = useServers();
 
 const html =
 	(path: string, sim: 'durst' | 'watcher' = 'durst') =>
@@ -112,13 +110,13 @@ const cases: HostileCase[] = [
 ];
 
 test.each(cases.map((test) => [test.name, test]))('%s', async (_name, test) => {
-	await runCase(env, test as HostileCase);
+	await runCase(servers(), test as HostileCase);
 });
 
 describe('a refusal storm', () => {
 	const credentials = () => ({
 		durstAnalyticsApi: {
-			baseUrl: env.durst.url,
+			baseUrl: servers().durst.url,
 			username: DURST_USER,
 			password: DURST_PASSWORD,
 			ignoreSslIssues: false,
@@ -138,6 +136,7 @@ describe('a refusal storm', () => {
 	test.each([1, 10])(
 		'20 refused items (%i in flight) after a working call cost exactly one re-login, and the token stays',
 		async (maxConcurrency) => {
+			const env = servers();
 			resetEnv(env);
 			// A call that works proves the token: a later refusal may mean Analytics restarted.
 			const warm = await runNodes({
@@ -180,6 +179,7 @@ describe('a refusal storm', () => {
 	);
 
 	test('Analytics restarting after a working call still costs exactly one login, and the call works', async () => {
+		const env = servers();
 		resetEnv(env);
 		const run = async () =>
 			await runNodes({

@@ -116,6 +116,21 @@ export async function stopEnv(env: Env): Promise<void> {
 	await Promise.all([env.durst.stop(), env.watcher.stop(), env.foreign.stop(), env.echo.stop()]);
 }
 
+/** Starts the servers once for a test file and stops them after it; `env()` is valid inside tests. */
+export function useServers(): () => Env {
+	let env: Env | undefined;
+	beforeAll(async () => {
+		env = await startEnv();
+	});
+	afterAll(async () => {
+		if (env) await stopEnv(env);
+	});
+	return () => {
+		if (!env) throw new Error('the servers are not started yet');
+		return env;
+	};
+}
+
 /** Every case starts from well-behaved servers and an empty record of what reached them. */
 export function resetEnv(env: Env): void {
 	for (const sim of [env.durst, env.watcher]) {

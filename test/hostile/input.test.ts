@@ -5,7 +5,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { Env, HostileCase } from './harness';
-import { runCase, startEnv, stopEnv } from './harness';
+import { runCase, useServers } from './harness';
 import {
 	byEmail,
 	byId,
@@ -16,9 +16,7 @@ import {
 	watcherNode,
 } from './params';
 
-let env: Env;
-beforeAll(async () => (env = await startEnv()));
-afterAll(async () => await stopEnv(env));
+const servers = useServers();
 
 /** An expression yielding `value`: n8n checks literal parameters itself before the node runs. */
 const expr = (value: unknown) => `={{ ${JSON.stringify(value)} }}`;
@@ -256,7 +254,7 @@ const cases: HostileCase[] = [
 ];
 
 test.each(cases.map((test) => [test.name, test]))('%s', async (_name, test) => {
-	await runCase(env, {
+	await runCase(servers(), {
 		...(test as HostileCase),
 		check: (env) => {
 			expect(env.durst.requestLog).toHaveLength(0);

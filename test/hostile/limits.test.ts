@@ -4,7 +4,7 @@
  * error messages, never asserted as durations.
  */
 import type { Env, HostileCase } from './harness';
-import { DURST_PASSWORD, DURST_USER, resetEnv, runCase, startEnv, stopEnv } from './harness';
+import { DURST_PASSWORD, DURST_USER, resetEnv, runCase, useServers } from './harness';
 import { DURST_TYPE, runNodes } from '../harness/engine';
 import {
 	customCall,
@@ -17,9 +17,7 @@ import {
 	watcherToken,
 } from './params';
 
-let env: Env;
-beforeAll(async () => (env = await startEnv()));
-afterAll(async () => await stopEnv(env));
+const servers = useServers();
 
 const STOPPED =
 	'The node stopped waiting at its "Timeout (Seconds)" limit. If the server is just slow, raise the limit in the node\'s options.';
@@ -136,11 +134,12 @@ const cases: Array<HostileCase & { after?: (env: Env) => Promise<void> }> = [
 
 test.each(cases.map((test) => [test.name, test]))('%s', async (_name, test) => {
 	const { after, ...rest } = test as (typeof cases)[number];
-	await runCase(env, rest);
-	if (after) await after(env);
+	await runCase(servers(), rest);
+	if (after) await after(servers());
 });
 
 test('a cancelled execution stops its hung request at once, whatever the time limit', async () => {
+	const env = servers();
 	resetEnv(env);
 	env.durst.failNext({ mode: 'hang', path: '/api/v1/printers' });
 	const result = await runNodes({

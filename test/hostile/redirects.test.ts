@@ -3,7 +3,7 @@
  * never reaches another origin; a cross-origin redirect is an error naming where it pointed.
  */
 import type { Env, HostileCase } from './harness';
-import { DURST_PASSWORD, DURST_USER, resetEnv, runCase, startEnv, stopEnv } from './harness';
+import { DURST_PASSWORD, DURST_USER, resetEnv, runCase, useServers } from './harness';
 import { DURST_TYPE, runNodes } from '../harness/engine';
 import {
 	customCall,
@@ -17,9 +17,7 @@ import {
 	watcherToken,
 } from './params';
 
-let env: Env;
-beforeAll(async () => (env = await startEnv()));
-afterAll(async () => await stopEnv(env));
+const servers = useServers();
 
 const MOVED =
 	"The credential's secrets are only ever sent to the server of the credential. If the server has moved, enter its new address as the credential's Server URL.";
@@ -156,11 +154,12 @@ if (scrubbed) {
 }
 
 test.each(cases.map((test) => [test.name, test]))('%s', async (_name, test) => {
-	await runCase(env, test as HostileCase);
+	await runCase(servers(), test as HostileCase);
 });
 
 describe('redirects on the credential origin are followed', () => {
 	test('a relative 302 of a Durst data call leads to the data', async () => {
+		const env = servers();
 		resetEnv(env);
 		env.durst.failNext({
 			mode: 'redirect',

@@ -3,12 +3,10 @@
  * error pages that are huge or built to make a regex backtrack, and tokens that are not header values.
  */
 import type { Env, HostileCase } from './harness';
-import { DURST_PASSWORD, DURST_USER, runCase, startEnv, stopEnv, WATCHER_API_KEY } from './harness';
+import { DURST_PASSWORD, DURST_USER, WATCHER_API_KEY, runCase, useServers } from './harness';
 import { durstHost, LOGIN_PATH, logIn, printers, TOKEN_PATH, watcherToken } from './params';
 
-let env: Env;
-beforeAll(async () => (env = await startEnv()));
-afterAll(async () => await stopEnv(env));
+const servers = useServers();
 
 const RFC3986 = 'Pa%21ss%2Aw%27rd%281%29%20~Zq';
 const echoHost = (env: Env) => new URL(env.echo.url).host;
@@ -198,5 +196,5 @@ const cases: HostileCase[] = [
 ];
 
 test.each(cases.map((test) => [test.name, test]))('%s', async (_name, test) => {
-	await runCase(env, test as HostileCase);
+	await runCase(servers(), test as HostileCase);
 });

@@ -1,7 +1,7 @@
 /** The two call shapes several Durst operations share, and how answers become items. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { durstRequest } from '../transport/request';
+import { durstApiRequest } from '../transport/request';
 import type { DurstSession } from '../transport/session';
 import { readDateRange, readJobId, readPrinterId, segment } from './read';
 
@@ -29,7 +29,7 @@ export async function printerPeriodCall(
 }> {
 	const printerId = readPrinterId(ctx, itemIndex);
 	const range = readDateRange(ctx, itemIndex);
-	const response = await durstRequest(
+	const response = await durstApiRequest(
 		session,
 		{
 			method: 'POST',
@@ -51,7 +51,7 @@ export async function jobCall(
 ): Promise<{ printerId: string; jobId: string; items: IDataObject[] }> {
 	const printerId = readPrinterId(ctx, itemIndex);
 	const jobId = readJobId(ctx, itemIndex);
-	const response = await durstRequest(
+	const response = await durstApiRequest(
 		session,
 		{
 			method: 'GET',

@@ -1,14 +1,14 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { durstRequest } from '../transport/request';
-import { openSession } from '../transport/session';
+import { durstApiRequest } from '../transport/request';
+import { openDurstSession } from '../transport/session';
 
 export async function searchPrinters(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const session = await openSession(this);
-	const response = await durstRequest(session, {
+	const session = await openDurstSession(this);
+	const response = await durstApiRequest(session, {
 		method: 'GET',
 		path: '/api/v1/printers',
 		expectJson: true,

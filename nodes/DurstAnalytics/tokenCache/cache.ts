@@ -21,12 +21,12 @@ export const TOKEN_LIFETIME_MS = 10 * 24 * 60 * 60 * 1000;
 /** Renew an hour early so a token never expires between the check and the request. */
 export const SAFETY_MARGIN_MS = 60 * 60 * 1000;
 /** Bounds static data even for a workflow that cycles through many credentials. */
-export const MAX_ENTRIES = 20;
+const MAX_ENTRIES = 20;
 /**
  * A token this process got by a login less than this long ago, and that no call has accepted yet,
  * is taken as fresh: when it is refused, the user lacks the right, and logging in again would not help.
  */
-export const FRESH_TOKEN_MS = 5 * 60 * 1000;
+const FRESH_TOKEN_MS = 5 * 60 * 1000;
 
 /** Version 2: keys derived with scrypt N=2^17; version 1 entries are dropped and logged in anew. */
 const ENTRY_VERSION = 2;
@@ -98,7 +98,7 @@ function usable(entry: { expiresAt: number } | undefined, now: number): boolean 
 	return entry !== undefined && Number.isFinite(entry.expiresAt) && entry.expiresAt > now;
 }
 
-export interface TokenCacheOptions {
+interface TokenCacheOptions {
 	/** The workflow's global static data object (n8n saves it when it changes). */
 	staticData: StaticDataLike;
 	account: DurstAccount;

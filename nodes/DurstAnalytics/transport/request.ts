@@ -8,7 +8,7 @@ import type { CachedToken } from '../tokenCache/cache';
 import type { DurstSession } from './session';
 import { TOKEN_HEADER } from './vendor';
 
-export interface DurstRequest {
+interface DurstRequest {
 	method: IHttpRequestMethods;
 	path: string;
 	qs?: IDataObject;
@@ -18,7 +18,7 @@ export interface DurstRequest {
 	expectJson: boolean;
 }
 
-export interface DurstResponse {
+interface DurstResponse {
 	statusCode: number;
 	headers: IDataObject;
 	/** Parsed JSON, or the text when the answer is not JSON. */
@@ -30,10 +30,7 @@ export interface DurstResponse {
  * Resolves a user-supplied API path against the server. The token must never travel to another
  * host, so anything that is not a plain path on the credential's origin is refused before any request.
  */
-export function resolveApiUrl(
-	baseUrl: string,
-	path: unknown,
-): { url: string } | { problem: string } {
+function resolveApiUrl(baseUrl: string, path: unknown): { url: string } | { problem: string } {
 	if (typeof path !== 'string' || path.trim() === '') return { problem: 'the path is empty' };
 	const trimmed = path.trim();
 	if (trimmed.length > 2048) return { problem: 'the path is longer than 2048 characters' };
@@ -105,7 +102,7 @@ function checkedHeaders(node: INode, headers: Record<string, string>, itemIndex?
  * costs one shared login and one retry; a refusal of a fresh token is the user's lack of a right,
  * reported as such without logging in again, so a refused endpoint cannot cause a login per item.
  */
-export async function durstRequest(
+export async function durstApiRequest(
 	session: DurstSession,
 	request: DurstRequest,
 	itemIndex?: number,

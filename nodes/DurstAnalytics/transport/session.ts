@@ -28,7 +28,7 @@ export interface DurstSession {
 	send: Send;
 }
 
-export interface DurstAccountData {
+interface DurstAccountData {
 	baseUrl: string;
 	username: string;
 	password: string;
@@ -86,7 +86,7 @@ function staticDataOf(ctx: Context): StaticDataLike {
 	return {};
 }
 
-export async function openSession(ctx: Context): Promise<DurstSession> {
+export async function openDurstSession(ctx: Context): Promise<DurstSession> {
 	const node = ctx.getNode();
 	const account = readAccount(node, await ctx.getCredentials(CREDENTIAL_TYPE));
 	const endpoint: Endpoint = {

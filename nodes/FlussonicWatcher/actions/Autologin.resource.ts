@@ -1,5 +1,5 @@
 import type { ResourceModule } from '../../shared/operation';
-import type { WatcherSession } from '../transport/request';
+import type { WatcherSession } from '../transport/session';
 import * as generateLink from './autologin/generateLink.operation';
 import * as generateToken from './autologin/generateToken.operation';
 import * as renderLoginPage from './autologin/renderLoginPage.operation';

@@ -7,8 +7,9 @@ import type {
 import { EDITOR_TIMEOUT_SECONDS } from '../../shared/runOptions';
 import { credentialTestNode, legacySend, testFailure } from '../../shared/transport/credentialTest';
 import { SecretSet } from '../../shared/transport/secrets';
-import type { WatcherSession } from '../transport/request';
-import { serverUrlOf, watcherApiRequest } from '../transport/request';
+import type { WatcherSession } from '../transport/session';
+import { watcherApiRequest } from '../transport/request';
+import { serverUrlOf } from '../transport/session';
 import { API_KEY_HEADER, WATCHER } from '../transport/vendor';
 
 /** The Test button: lists one camera (not /settings: its answer holds the API key itself). */

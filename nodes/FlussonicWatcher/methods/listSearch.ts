@@ -1,6 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { openWatcherSession, watcherApiRequest } from '../transport/request';
+import { watcherApiRequest } from '../transport/request';
+import { openWatcherSession } from '../transport/session';
 
 const PAGE_SIZE = 100;
 

@@ -27,7 +27,7 @@ export interface StatusContext {
 	login?: string;
 }
 
-export interface ErrorText {
+interface ErrorText {
 	message: string;
 	description: string;
 }
@@ -61,13 +61,13 @@ const HEADER_CODES = new Set([
  * n8n wraps transport errors differently across versions (axios error, NodeApiError with a
  * `cause`, plain Error with `code`); the Node.js error code is all we need and is found by walking.
  */
-export function networkErrorCode(error: unknown): string | undefined {
+function networkErrorCode(error: unknown): string | undefined {
 	const seen = new Set<unknown>();
 	let current: unknown = error;
 	while (current && typeof current === 'object' && !seen.has(current) && seen.size < 10) {
 		seen.add(current);
 		const candidate = current as { code?: unknown; cause?: unknown; error?: unknown };
-		if (typeof candidate.code === 'string' && /^[A-Z_]{2,40}$/.test(candidate.code)) {
+		if (typeof candidate.code === 'string' && /^[A-Z][A-Z0-9_]{1,59}$/.test(candidate.code)) {
 			return candidate.code;
 		}
 		current = candidate.cause ?? candidate.error;
@@ -148,7 +148,7 @@ export function networkError(
 }
 
 /** The human-readable parts of a JSON error body whose shape the vendor does not document. */
-export function reasonsFromBody(body: unknown): string[] {
+function reasonsFromBody(body: unknown): string[] {
 	const reasons: string[] = [];
 	const visit = (value: unknown, depth: number): void => {
 		if (depth > 4 || reasons.length >= 8) return;

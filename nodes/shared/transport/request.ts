@@ -13,7 +13,7 @@ import type { StatusTable, Vendor } from './errors';
 import { failure, networkError, serverReason, statusError } from './errors';
 import type { SecretSet } from './secrets';
 
-export const MAX_REDIRECTS = 5;
+const MAX_REDIRECTS = 5;
 
 /** n8n's request helper, bound to its context (with or without the credential applied). */
 export type Send = (options: IHttpRequestOptions) => Promise<unknown>;

@@ -6,11 +6,11 @@
  * wrote is also cleared of any piece of a secret of PIECE_LENGTH characters or more, since a hostile
  * server may echo half a password.
  */
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 /** Shorter values would shred ordinary words and protect nothing. */
 const MIN_SECRET_LENGTH = 3;
-export const PIECE_LENGTH = 6;
+const PIECE_LENGTH = 6;
 
 /** RFC 3986, as `qs` (and so n8n's query strings) encodes: `encodeURIComponent` plus `!'()*`. */
 function rfc3986(value: string): string {

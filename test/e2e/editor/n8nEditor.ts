@@ -87,19 +87,21 @@ export async function renderedIcon(scope: Locator): Promise<RenderedIcon> {
 	});
 }
 
-/**
- * How n8n addresses a custom extension's icon file `dist/nodes/<folder>/<file>`:
- * 1.123 `/icons/CUSTOM/<absolute path of the file>`, 2.40 `/icons/CUSTOM/<path inside the package>`.
- */
-export function customIconPattern(folder: string, file: string): RegExp {
+/** How n8n addresses an installed package's icon file `dist/nodes/<folder>/<file>`. */
+export function packageIconPattern(folder: string, file: string): RegExp {
 	return new RegExp(
-		`^/icons/CUSTOM/(?:.*/)?dist/nodes/${escapeRegExp(folder)}/${escapeRegExp(file)}$`,
+		`^/icons/n8n-nodes-watcher-durst/(?:.*/)?dist/nodes/${escapeRegExp(folder)}/${escapeRegExp(file)}$`,
 	);
 }
 
-/** Opens a saved credential in its modal (deep link, same on both versions). */
-export async function openCredential(page: Page, baseUrl: string, id: string): Promise<Locator> {
-	await page.goto(`${baseUrl}/home/credentials/${id}`, { waitUntil: 'load' });
+/**
+ * Opens a saved credential from the Credentials list, as a person does. Not by deep link: the
+ * credential's Test is a node method (`testedBy`), and the editor offers it only once it has loaded
+ * the node types, which a modal opened during page load has not yet.
+ */
+export async function openCredential(page: Page, baseUrl: string, name: string): Promise<Locator> {
+	await page.goto(`${baseUrl}/home/credentials`, { waitUntil: 'networkidle' });
+	await page.getByText(name, { exact: true }).first().click();
 	const dialog = page.locator(byTestId('credential-edit-dialog'));
 	await dialog.waitFor({ state: 'visible', timeout: 30_000 });
 	return dialog;

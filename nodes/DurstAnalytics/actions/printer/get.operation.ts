@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { durstRequest } from '../../transport/request';
+import { durstApiRequest } from '../../transport/request';
 import type { DurstSession } from '../../transport/session';
 import { toItems } from '../calls';
 import { optionsField, printerField, showFor } from '../fields';
@@ -25,7 +25,7 @@ export async function execute(
 	session: DurstSession,
 ): Promise<IDataObject[]> {
 	const printerId = readPrinterId(this, itemIndex);
-	const response = await durstRequest(
+	const response = await durstApiRequest(
 		session,
 		{ method: 'GET', path: `/api/v1/printers/${segment(printerId)}`, expectJson: true },
 		itemIndex,

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { durstRequest } from '../../transport/request';
+import { durstApiRequest } from '../../transport/request';
 import type { DurstSession } from '../../transport/session';
 import { toItems } from '../calls';
 import { optionsField, returnAllFields, showFor } from '../fields';
@@ -25,7 +25,7 @@ export async function execute(
 	session: DurstSession,
 ): Promise<IDataObject[]> {
 	const limit = readLimit(this, itemIndex);
-	const response = await durstRequest(
+	const response = await durstApiRequest(
 		session,
 		{ method: 'GET', path: '/api/v1/printers', expectJson: true },
 		itemIndex,

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { durstRequest } from '../../transport/request';
+import { durstApiRequest } from '../../transport/request';
 import type { DurstSession } from '../../transport/session';
 import { toItems } from '../calls';
 import { optionsField, showFor } from '../fields';
@@ -161,7 +161,7 @@ export async function execute(
 	}
 	const path = this.getNodeParameter('path', itemIndex, '');
 	const body = readBody(this, itemIndex, method);
-	const response = await durstRequest(
+	const response = await durstApiRequest(
 		session,
 		{
 			method,

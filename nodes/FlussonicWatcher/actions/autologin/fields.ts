@@ -4,7 +4,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { concurrencyOption, timeoutOption } from '../../../shared/runOptions';
 
 /** Deliberately loose: Watcher logins are e-mail addresses, and quotes or "+" are legal in them. */
-export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';
+const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';
 
 export type Show = { show: { resource: string[]; operation: string[] } };
 

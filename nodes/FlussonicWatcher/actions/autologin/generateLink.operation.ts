@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { buildAutologinPage, buildLink } from '../../loginPage';
-import type { WatcherSession } from '../../transport/request';
+import type { WatcherSession } from '../../transport/session';
 import { loginField, showFor, tokenOptionsField } from './fields';
 import { readTokenRequest } from './read';
 import { generateToken } from './token';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { WatcherSession } from '../../transport/request';
+import type { WatcherSession } from '../../transport/session';
 import { loginField, showFor, tokenOptionsField } from './fields';
 import { readTokenRequest } from './read';
 import type { TokenResult } from './token';

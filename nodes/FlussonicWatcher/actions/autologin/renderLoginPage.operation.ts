@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { buildAutologinPage, buildInvalidLinkPage, tokenProblem } from '../../loginPage';
-import type { WatcherSession } from '../../transport/request';
-import { autologinUrl } from '../../transport/request';
+import type { WatcherSession } from '../../transport/session';
+import { autologinUrl } from '../../transport/session';
 import { showFor } from './fields';
 
 const show = showFor('renderLoginPage');

@@ -2,8 +2,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { hasControlCharacters } from '../../../shared/text';
-import type { WatcherSession } from '../../transport/request';
-import { autologinUrl, watcherApiRequest } from '../../transport/request';
+import type { WatcherSession } from '../../transport/session';
+import { watcherApiRequest } from '../../transport/request';
+import { autologinUrl } from '../../transport/session';
 import type { TokenRequest } from './read';
 
 const MAX_TOKEN_LENGTH = 2048;

@@ -1,0 +1,65 @@
+import type {
+	ICredentialsDecrypted,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INode,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { cancelSignalOf, readTimeoutSeconds } from '../../shared/runOptions';
+import type { Endpoint, Send } from '../../shared/transport/request';
+import { SecretSet } from '../../shared/transport/secrets';
+import { normalizeServerUrl } from '../../shared/url';
+import { CREDENTIAL_TYPE, WATCHER } from './vendor';
+
+type Context = IExecuteFunctions | ILoadOptionsFunctions;
+
+export interface WatcherSession {
+	node: INode;
+	endpoint: Endpoint;
+	/** n8n's request helper with the credential applied (its `authenticate` adds the API key). */
+	send: Send;
+}
+
+export function serverUrlOf(node: INode, raw: unknown): string {
+	const baseUrl = normalizeServerUrl(raw, ['/vsaas']);
+	if (!baseUrl) {
+		throw new NodeOperationError(
+			node,
+			'The Server URL in the Flussonic Watcher credential is not a valid http(s) URL',
+			{ description: 'Enter the address of the Watcher web UI, e.g. https://watcher.example.com' },
+		);
+	}
+	return baseUrl;
+}
+
+export async function openWatcherSession(ctx: Context): Promise<WatcherSession> {
+	const node = ctx.getNode();
+	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const reference = node.credentials?.[CREDENTIAL_TYPE];
+	// Read once per execution and handed to n8n, which would otherwise load and decrypt it per item.
+	const credential: ICredentialsDecrypted = {
+		id: reference?.id ?? '',
+		name: reference?.name ?? '',
+		type: CREDENTIAL_TYPE,
+		data,
+	};
+	const endpoint: Endpoint = {
+		vendor: WATCHER,
+		baseUrl: serverUrlOf(node, data.baseUrl),
+		ignoreSslIssues: data.ignoreSslIssues === true,
+		timeoutSeconds: readTimeoutSeconds(ctx),
+		secrets: new SecretSet([typeof data.apiKey === 'string' ? data.apiKey.trim() : undefined]),
+		cancelSignal: cancelSignalOf(ctx),
+	};
+	const send: Send = async (options: IHttpRequestOptions) =>
+		await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, {
+			credentialsDecrypted: credential,
+		});
+	return { node, endpoint, send };
+}
+
+export function autologinUrl(session: WatcherSession): string {
+	return `${session.endpoint.baseUrl}/vsaas/autologin`;
+}
