@@ -51,6 +51,9 @@ const OWNER = {
 	lastName: 'Editor',
 };
 const WRONG_KEY_CREDENTIAL_ID = 'WatcherBadKey001';
+const PACKAGE_VERSION = (
+	JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 const WATCHER_CAMERAS = 'GET /vsaas/api/v2/cameras';
 const WATCHER_USERS = 'GET /vsaas/api/v2/users';
@@ -143,6 +146,29 @@ describe.each(HOST_VERSIONS)(
 			);
 			browser = await launchChromium();
 			context = await loggedInContext(browser, host.baseUrl, cookie);
+			// For an installed community package the editor asks npm for its latest version and its
+			// downloads. This machine reaches no registry from a browser; the answers stand for a
+			// package whose installed version is the latest and that nobody has downloaded yet.
+			await context.route(/^https:\/\/(registry|api)\.npmjs\.org\//, (route) =>
+				route.fulfill({
+					status: 200,
+					contentType: 'application/json',
+					body: JSON.stringify(
+						route.request().url().startsWith('https://api.')
+							? { package: 'n8n-nodes-watcher-durst', downloads: [] }
+							: {
+									name: 'n8n-nodes-watcher-durst',
+									'dist-tags': { latest: PACKAGE_VERSION },
+									versions: {
+										[PACKAGE_VERSION]: {
+											name: 'n8n-nodes-watcher-durst',
+											version: PACKAGE_VERSION,
+										},
+									},
+								},
+					),
+				}),
+			);
 			problems = new ProblemLog(context);
 			mkdirSync(SCREENSHOTS, { recursive: true });
 		});
