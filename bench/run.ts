@@ -14,6 +14,7 @@ import * as path from 'node:path';
 
 import { DurstSimulator } from '../test/simulators/durst';
 import { WatcherSimulator } from '../test/simulators/watcher';
+import { SCRYPT_PARAMETERS } from '../nodes/DurstAnalytics/tokenCache/crypto';
 import type { HostVersion } from '../test/e2e/n8nHost';
 import { N8nHost, hostInstalled, nodeOutputItems, runError } from '../test/e2e/n8nHost';
 import { ProcessTreeSampler, machineInfo } from './procmem';
@@ -255,7 +256,7 @@ function scryptMs(): number {
 	const runs: number[] = [];
 	for (let i = 0; i < 3; i++) {
 		const started = process.hrtime.bigint();
-		scryptSync('benchmark', randomBytes(16), 32, { N: 1 << 14, r: 8, p: 1 });
+		scryptSync('benchmark', randomBytes(16), 32, SCRYPT_PARAMETERS);
 		runs.push(Number(process.hrtime.bigint() - started) / 1e6);
 	}
 	return Math.round(runs.sort((x, y) => x - y)[1]);

@@ -11,7 +11,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt } fro
 
 import { LruMap } from '../../shared/lru';
 
-const SCRYPT_PARAMETERS = { N: 1 << 17, r: 8, p: 1, maxmem: 256 * 1024 * 1024 };
+export const SCRYPT_PARAMETERS = { N: 1 << 17, r: 8, p: 1, maxmem: 256 * 1024 * 1024 };
 const DERIVATION_LABEL = 'n8n-nodes-watcher-durst/durst-token/v2';
 const KEY_BYTES = 32;
 const SALT_BYTES = 16;
