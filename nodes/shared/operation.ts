@@ -37,6 +37,13 @@ export interface ResourceModule<Session> {
 	operations: Array<OperationModule<Session>>;
 }
 
+/** Where an operation's own fields show: with its resource and operation selected. */
+export type Show = { show: { resource: string[]; operation: string[] } };
+
+export function showFor(resource: string, operation: string): Show {
+	return { show: { resource: [resource], operation: [operation] } };
+}
+
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
 /** The Resource and Operation selectors and every operation's own properties. */

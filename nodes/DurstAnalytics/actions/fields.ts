@@ -1,13 +1,8 @@
 /** The fields Durst operations share, built per operation so each shows only with its own. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Show } from '../../shared/operation';
 import { concurrencyOption, timeoutOption } from '../../shared/runOptions';
-
-export type Show = { show: { resource: string[]; operation: string[] } };
-
-export function showFor(resource: string, operation: string): Show {
-	return { show: { resource: [resource], operation: [operation] } };
-}
 
 export function printerField(displayOptions: Show): INodeProperties {
 	return {

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { showFor } from '../../../shared/operation';
 import type { DurstSession } from '../../transport/session';
-import { optionsField, showFor } from '../fields';
+import { optionsField } from '../fields';
 
 const show = showFor('auth', 'login');
 

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { showFor } from '../../../shared/operation';
 import type { DurstSession } from '../../transport/session';
 import { jobCall } from '../calls';
-import { jobIdField, optionsField, printerField, showFor } from '../fields';
+import { jobIdField, optionsField, printerField } from '../fields';
 
 const show = showFor('job', 'get');
 

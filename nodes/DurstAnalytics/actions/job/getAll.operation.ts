@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { showFor } from '../../../shared/operation';
 import type { DurstSession } from '../../transport/session';
 import { printerPeriodCall } from '../calls';
-import { dateRangeFields, optionsField, printerField, returnAllFields, showFor } from '../fields';
+import { dateRangeFields, optionsField, printerField, returnAllFields } from '../fields';
 import { readLimit } from '../read';
 
 const show = showFor('job', 'getAll');

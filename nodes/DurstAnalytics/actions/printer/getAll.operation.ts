@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { durstApiRequest } from '../../transport/request';
+import { showFor } from '../../../shared/operation';
 import type { DurstSession } from '../../transport/session';
 import { toItems } from '../calls';
-import { optionsField, returnAllFields, showFor } from '../fields';
+import { optionsField, returnAllFields } from '../fields';
 import { readLimit } from '../read';
 
 const show = showFor('printer', 'getAll');

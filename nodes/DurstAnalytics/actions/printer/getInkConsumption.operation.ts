@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { showFor } from '../../../shared/operation';
 import type { DurstSession } from '../../transport/session';
 import { printerPeriodCall } from '../calls';
-import { dateRangeFields, optionsField, printerField, showFor } from '../fields';
+import { dateRangeFields, optionsField, printerField } from '../fields';
 
 const show = showFor('printer', 'getInkConsumption');
 

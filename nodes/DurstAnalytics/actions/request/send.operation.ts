@@ -7,9 +7,10 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { durstApiRequest } from '../../transport/request';
+import { showFor } from '../../../shared/operation';
 import type { DurstSession } from '../../transport/session';
 import { toItems } from '../calls';
-import { optionsField, showFor } from '../fields';
+import { optionsField } from '../fields';
 
 const show = showFor('request', 'send');
 const METHODS: IHttpRequestMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];

@@ -1,16 +1,11 @@
 /** The fields the token and link operations share. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Show } from '../../../shared/operation';
 import { concurrencyOption, timeoutOption } from '../../../shared/runOptions';
 
 /** Deliberately loose: Watcher logins are e-mail addresses, and quotes or "+" are legal in them. */
 const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';
-
-export type Show = { show: { resource: string[]; operation: string[] } };
-
-export function showFor(operation: string): Show {
-	return { show: { resource: ['autologin'], operation: [operation] } };
-}
 
 export function loginField(displayOptions: Show): INodeProperties {
 	return {

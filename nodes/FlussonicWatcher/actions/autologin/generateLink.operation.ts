@@ -2,12 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { buildAutologinPage, buildLink } from '../../loginPage';
+import { showFor } from '../../../shared/operation';
 import type { WatcherSession } from '../../transport/session';
-import { loginField, showFor, tokenOptionsField } from './fields';
+import { loginField, tokenOptionsField } from './fields';
 import { readTokenRequest } from './read';
 import { generateToken } from './token';
 
-const show = showFor('generateLink');
+const show = showFor('autologin', 'generateLink');
 
 export const option = {
 	name: 'Generate Link',

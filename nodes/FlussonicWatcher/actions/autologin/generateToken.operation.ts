@@ -1,12 +1,13 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { showFor } from '../../../shared/operation';
 import type { WatcherSession } from '../../transport/session';
-import { loginField, showFor, tokenOptionsField } from './fields';
+import { loginField, tokenOptionsField } from './fields';
 import { readTokenRequest } from './read';
 import type { TokenResult } from './token';
 import { generateToken } from './token';
 
-const show = showFor('generateToken');
+const show = showFor('autologin', 'generateToken');
 
 export const option = {
 	name: 'Generate Token',

@@ -2,11 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { buildAutologinPage, buildInvalidLinkPage, tokenProblem } from '../../loginPage';
+import { showFor } from '../../../shared/operation';
 import type { WatcherSession } from '../../transport/session';
 import { autologinUrl } from '../../transport/session';
-import { showFor } from './fields';
 
-const show = showFor('renderLoginPage');
+const show = showFor('autologin', 'renderLoginPage');
 
 export const option = {
 	name: 'Render Login Page',
