@@ -246,6 +246,27 @@ const cases: HostileCase[] = [
 		message: 'The Server URL in the Durst Analytics credential is not a valid http(s) URL',
 	},
 	{
+		name: 'a Watcher API key with a line break inside is refused, naming the field',
+		target: watcherToken(demo),
+		credential: { apiKey: 'wk-part-one\nwk-part-two' },
+		message: 'The API Key in the Flussonic Watcher credential is not valid',
+		secrets: ['wk-part-one\nwk-part-two'],
+	},
+	{
+		name: 'a Watcher API key outside Latin-1 is refused by the credential Test, naming the field',
+		target: { credentialTest: 'watcher' },
+		credential: { apiKey: 'wk-€uro-key-0123' },
+		message:
+			'The API Key in the Flussonic Watcher credential is not valid. It is longer than 1024 characters or holds a line break, a control character or a character outside Latin-1, which no HTTP header can carry. Copy it again from the Watcher UI.',
+		secrets: ['wk-€uro-key-0123'],
+	},
+	{
+		name: 'an empty Watcher API key',
+		target: watcherToken(demo),
+		credential: { apiKey: '   ' },
+		message: 'The Flussonic Watcher credential has no API key',
+	},
+	{
 		name: 'a Watcher Server URL with a user and password in it',
 		target: watcherToken(demo),
 		credential: (env: Env) => ({ baseUrl: env.watcher.url.replace('//', '//u:p@') }),

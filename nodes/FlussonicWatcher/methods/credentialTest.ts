@@ -9,7 +9,7 @@ import { credentialTestNode, legacySend, testFailure } from '../../shared/transp
 import { SecretSet } from '../../shared/transport/secrets';
 import type { WatcherSession } from '../transport/session';
 import { watcherApiRequest } from '../transport/request';
-import { serverUrlOf } from '../transport/session';
+import { apiKeyOf, serverUrlOf } from '../transport/session';
 import { API_KEY_HEADER, WATCHER } from '../transport/vendor';
 
 /** The Test button: lists one camera (not /settings: its answer holds the API key itself). */
@@ -20,7 +20,7 @@ export async function flussonicWatcherApiTest(
 	const node = credentialTestNode('n8n-nodes-watcher-durst.flussonicWatcher');
 	try {
 		const data = credential.data ?? {};
-		const apiKey = typeof data.apiKey === 'string' ? data.apiKey.trim() : '';
+		const apiKey = apiKeyOf(node, data.apiKey);
 		const send = legacySend(this);
 		const session: WatcherSession = {
 			node,

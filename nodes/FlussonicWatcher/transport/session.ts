@@ -34,6 +34,31 @@ export function serverUrlOf(node: INode, raw: unknown): string {
 	return baseUrl;
 }
 
+/**
+ * The API key as the credential's `authenticate` sends it (trimmed), checked first: a key with a
+ * line break or a character outside Latin-1 cannot be a header value, and Node.js would refuse it
+ * with an error that names neither the field nor the cause.
+ */
+export function apiKeyOf(node: INode, raw: unknown): string {
+	const apiKey = typeof raw === 'string' ? raw.trim() : '';
+	if (!apiKey) {
+		throw new NodeOperationError(node, 'The Flussonic Watcher credential has no API key', {
+			description: 'Copy the API key from the Watcher UI (Settings, API key) into the credential.',
+		});
+	}
+	if (apiKey.length > 1024 || !/^[\u0020-\u007e\u0080-\u00ff]+$/.test(apiKey)) {
+		throw new NodeOperationError(
+			node,
+			'The API Key in the Flussonic Watcher credential is not valid',
+			{
+				description:
+					'It is longer than 1024 characters or holds a line break, a control character or a character outside Latin-1, which no HTTP header can carry. Copy it again from the Watcher UI.',
+			},
+		);
+	}
+	return apiKey;
+}
+
 export async function openWatcherSession(ctx: Context): Promise<WatcherSession> {
 	const node = ctx.getNode();
 	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
@@ -50,7 +75,7 @@ export async function openWatcherSession(ctx: Context): Promise<WatcherSession> 
 		baseUrl: serverUrlOf(node, data.baseUrl),
 		ignoreSslIssues: data.ignoreSslIssues === true,
 		timeoutSeconds: readTimeoutSeconds(ctx),
-		secrets: new SecretSet([typeof data.apiKey === 'string' ? data.apiKey.trim() : undefined]),
+		secrets: new SecretSet([apiKeyOf(node, data.apiKey)]),
 		cancelSignal: cancelSignalOf(ctx),
 	};
 	const send: Send = async (options: IHttpRequestOptions) =>
