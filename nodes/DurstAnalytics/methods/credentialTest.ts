@@ -7,10 +7,8 @@ import type {
 import { EDITOR_TIMEOUT_SECONDS } from '../../shared/runOptions';
 import { credentialTestNode, legacySend, testFailure } from '../../shared/transport/credentialTest';
 import type { Send } from '../../shared/transport/request';
-import { SecretSet } from '../../shared/transport/secrets';
 import { login } from '../transport/login';
-import { readAccount } from '../transport/session';
-import { DURST } from '../transport/vendor';
+import { durstEndpoint, readAccount } from '../transport/session';
 
 /** The Test button: one login, through the same request layer as the node. */
 export async function durstAnalyticsApiTest(
@@ -20,13 +18,7 @@ export async function durstAnalyticsApiTest(
 	const node = credentialTestNode('n8n-nodes-watcher-durst.durstAnalytics');
 	try {
 		const account = readAccount(node, credential.data ?? {});
-		const endpoint = {
-			vendor: DURST,
-			baseUrl: account.baseUrl,
-			ignoreSslIssues: account.ignoreSslIssues,
-			timeoutSeconds: EDITOR_TIMEOUT_SECONDS,
-			secrets: new SecretSet([account.password]),
-		};
+		const endpoint = durstEndpoint(account, EDITOR_TIMEOUT_SECONDS);
 		const send = legacySend(this);
 		// What the credential's `authenticate` adds on a node's login; the legacy helper does not apply it.
 		const withCredential: Send = async (options) =>

@@ -30,7 +30,10 @@ interface DurstResponse {
  * Resolves a user-supplied API path against the server. The token must never travel to another
  * host, so anything that is not a plain path on the credential's origin is refused before any request.
  */
-function resolveApiUrl(baseUrl: string, path: unknown): { url: string } | { problem: string } {
+function resolveApiUrl(
+	baseUrl: string,
+	path: unknown,
+): { url: string; pathname: string } | { problem: string } {
 	if (typeof path !== 'string' || path.trim() === '') return { problem: 'the path is empty' };
 	const trimmed = path.trim();
 	if (trimmed.length > 2048) return { problem: 'the path is longer than 2048 characters' };
@@ -53,7 +56,7 @@ function resolveApiUrl(baseUrl: string, path: unknown): { url: string } | { prob
 	}
 	if (resolved.origin !== new URL(baseUrl).origin)
 		return { problem: 'the path leads to another server' };
-	return { url: resolved.toString() };
+	return { url: resolved.toString(), pathname: resolved.pathname };
 }
 
 function refused(status: number): boolean {
@@ -120,7 +123,7 @@ export async function durstApiRequest(
 	const call: Call = {
 		method: request.method,
 		url: target.url,
-		label: `${request.method} ${new URL(target.url).pathname}`,
+		label: `${request.method} ${target.pathname}`,
 		qs: request.qs,
 		body: request.body,
 	};

@@ -86,17 +86,26 @@ function staticDataOf(ctx: Context): StaticDataLike {
 	return {};
 }
 
-export async function openDurstSession(ctx: Context): Promise<DurstSession> {
-	const node = ctx.getNode();
-	const account = readAccount(node, await ctx.getCredentials(CREDENTIAL_TYPE));
-	const endpoint: Endpoint = {
+/** The credential's server as the request layer needs it; the node and the credential Test share it. */
+export function durstEndpoint(
+	account: DurstAccountData,
+	timeoutSeconds: number,
+	cancelSignal?: AbortSignal,
+): Endpoint {
+	return {
 		vendor: DURST,
 		baseUrl: account.baseUrl,
 		ignoreSslIssues: account.ignoreSslIssues,
-		timeoutSeconds: readTimeoutSeconds(ctx),
+		timeoutSeconds,
 		secrets: new SecretSet([account.password]),
-		cancelSignal: cancelSignalOf(ctx),
+		cancelSignal,
 	};
+}
+
+export async function openDurstSession(ctx: Context): Promise<DurstSession> {
+	const node = ctx.getNode();
+	const account = readAccount(node, await ctx.getCredentials(CREDENTIAL_TYPE));
+	const endpoint = durstEndpoint(account, readTimeoutSeconds(ctx), cancelSignalOf(ctx));
 	const withCredential: Send = async (options: IHttpRequestOptions) =>
 		await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options);
 	const cache = new DurstTokenCache({

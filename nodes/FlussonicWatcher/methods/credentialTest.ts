@@ -6,11 +6,10 @@ import type {
 
 import { EDITOR_TIMEOUT_SECONDS } from '../../shared/runOptions';
 import { credentialTestNode, legacySend, testFailure } from '../../shared/transport/credentialTest';
-import { SecretSet } from '../../shared/transport/secrets';
 import type { WatcherSession } from '../transport/session';
 import { watcherApiRequest } from '../transport/request';
-import { apiKeyOf, serverUrlOf } from '../transport/session';
-import { API_KEY_HEADER, WATCHER } from '../transport/vendor';
+import { watcherEndpoint } from '../transport/session';
+import { API_KEY_HEADER } from '../transport/vendor';
 
 /** The Test button: lists one camera (not /settings: its answer holds the API key itself). */
 export async function flussonicWatcherApiTest(
@@ -20,17 +19,11 @@ export async function flussonicWatcherApiTest(
 	const node = credentialTestNode('n8n-nodes-watcher-durst.flussonicWatcher');
 	try {
 		const data = credential.data ?? {};
-		const apiKey = apiKeyOf(node, data.apiKey);
+		const { endpoint, apiKey } = watcherEndpoint(node, data, EDITOR_TIMEOUT_SECONDS);
 		const send = legacySend(this);
 		const session: WatcherSession = {
 			node,
-			endpoint: {
-				vendor: WATCHER,
-				baseUrl: serverUrlOf(node, data.baseUrl),
-				ignoreSslIssues: data.ignoreSslIssues === true,
-				timeoutSeconds: EDITOR_TIMEOUT_SECONDS,
-				secrets: new SecretSet([apiKey]),
-			},
+			endpoint,
 			// What the credential's `authenticate` adds on a node's calls; the legacy helper does not apply it.
 			send: async (options) =>
 				await send({ ...options, headers: { ...options.headers, [API_KEY_HEADER]: apiKey } }),

@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
 	IExecuteFunctions,
 	IHttpRequestOptions,
@@ -59,6 +60,25 @@ export function apiKeyOf(node: INode, raw: unknown): string {
 	return apiKey;
 }
 
+/** The credential's server as the request layer needs it; the node and the credential Test share it. */
+export function watcherEndpoint(
+	node: INode,
+	data: ICredentialDataDecryptedObject,
+	timeoutSeconds: number,
+	cancelSignal?: AbortSignal,
+): { endpoint: Endpoint; apiKey: string } {
+	const apiKey = apiKeyOf(node, data.apiKey);
+	const endpoint: Endpoint = {
+		vendor: WATCHER,
+		baseUrl: serverUrlOf(node, data.baseUrl),
+		ignoreSslIssues: data.ignoreSslIssues === true,
+		timeoutSeconds,
+		secrets: new SecretSet([apiKey]),
+		cancelSignal,
+	};
+	return { endpoint, apiKey };
+}
+
 export async function openWatcherSession(ctx: Context): Promise<WatcherSession> {
 	const node = ctx.getNode();
 	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
@@ -70,14 +90,7 @@ export async function openWatcherSession(ctx: Context): Promise<WatcherSession> 
 		type: CREDENTIAL_TYPE,
 		data,
 	};
-	const endpoint: Endpoint = {
-		vendor: WATCHER,
-		baseUrl: serverUrlOf(node, data.baseUrl),
-		ignoreSslIssues: data.ignoreSslIssues === true,
-		timeoutSeconds: readTimeoutSeconds(ctx),
-		secrets: new SecretSet([apiKeyOf(node, data.apiKey)]),
-		cancelSignal: cancelSignalOf(ctx),
-	};
+	const { endpoint } = watcherEndpoint(node, data, readTimeoutSeconds(ctx), cancelSignalOf(ctx));
 	const send: Send = async (options: IHttpRequestOptions) =>
 		await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, {
 			credentialsDecrypted: credential,
