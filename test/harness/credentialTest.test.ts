@@ -110,6 +110,10 @@ it('calls the function with a real CredentialTestContext and the decrypted crede
 	expect(sim.requestLog[0]?.rawUrl).toBe(
 		'/api/v1/login?username=operator&password=s3cr3t%26pa%20ss%3F',
 	);
+	// n8n's file logger writes asynchronously: the line may land a moment after the test returned.
+	for (let waited = 0; waited < 5_000 && !n8nLogText().includes('self-test'); waited += 50) {
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
 	expect(n8nLogText()).toContain('self-test credential test for operator');
 });
 
