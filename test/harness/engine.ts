@@ -32,11 +32,13 @@ import { ICredentialsHelper, Workflow } from 'n8n-workflow';
 import { DurstAnalyticsApi } from '../../credentials/DurstAnalyticsApi.credentials';
 import { FlussonicWatcherApi } from '../../credentials/FlussonicWatcherApi.credentials';
 import { DurstAnalytics } from '../../nodes/DurstAnalytics/DurstAnalytics.node';
+import { DurstAnalyticsTrigger } from '../../nodes/DurstAnalytics/DurstAnalyticsTrigger.node';
 import { FlussonicWatcher } from '../../nodes/FlussonicWatcher/FlussonicWatcher.node';
 
 export const PACKAGE = 'n8n-nodes-watcher-durst';
 export const WATCHER_TYPE = `${PACKAGE}.flussonicWatcher`;
 export const DURST_TYPE = `${PACKAGE}.durstAnalytics`;
+export const DURST_TRIGGER_TYPE = `${PACKAGE}.durstAnalyticsTrigger`;
 
 const credentialTypes: Record<string, ICredentialType> = {
 	flussonicWatcherApi: new FlussonicWatcherApi(),
@@ -47,6 +49,7 @@ class PackageNodeTypes implements INodeTypes {
 	private readonly types: Record<string, INodeType> = {
 		[WATCHER_TYPE]: new FlussonicWatcher(),
 		[DURST_TYPE]: new DurstAnalytics(),
+		[DURST_TRIGGER_TYPE]: new DurstAnalyticsTrigger(),
 	};
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
@@ -153,7 +156,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-function makeAdditionalData(
+export function makeAdditionalData(
 	hooks: ExecutionLifecycleHooks | undefined,
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 ): IWorkflowExecuteAdditionalData {

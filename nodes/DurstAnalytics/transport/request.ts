@@ -16,6 +16,8 @@ interface DurstRequest {
 	headers?: Record<string, string>;
 	/** Typed operations want JSON; the custom call takes whatever comes. */
 	expectJson: boolean;
+	/** A 404 is an answer (body undefined), not an error: the trigger skips a printer that is gone. */
+	notFoundIsAnswer?: boolean;
 }
 
 interface DurstResponse {
@@ -148,6 +150,9 @@ export async function durstApiRequest(
 		answer = await attempt(token.token);
 		if (refused(answer.statusCode))
 			throw forbidden(node, session, call, answer.statusCode, itemIndex);
+	}
+	if (answer.statusCode === 404 && request.notFoundIsAnswer === true) {
+		return { statusCode: 404, headers: {}, body: undefined, token };
 	}
 	if (answer.statusCode < 200 || answer.statusCode >= 300) {
 		throw answerError(node, session.endpoint, call, answer, itemIndex);

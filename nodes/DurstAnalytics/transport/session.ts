@@ -4,6 +4,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	INode,
+	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -17,7 +18,7 @@ import { DurstTokenCache } from '../tokenCache/cache';
 import { login } from './login';
 import { CREDENTIAL_TYPE, DURST } from './vendor';
 
-export type Context = IExecuteFunctions | ILoadOptionsFunctions;
+export type Context = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface DurstSession {
 	node: INode;
@@ -102,10 +103,28 @@ export function durstEndpoint(
 	};
 }
 
-export async function openDurstSession(ctx: Context): Promise<DurstSession> {
+export async function openDurstSession(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+): Promise<DurstSession> {
+	const account = readAccount(ctx.getNode(), await ctx.getCredentials(CREDENTIAL_TYPE));
+	return sessionOn(
+		ctx,
+		account,
+		durstEndpoint(account, readTimeoutSeconds(ctx), cancelSignalOf(ctx)),
+	);
+}
+
+/** A poll has no per-item options and no cancel signal: the trigger gives its time limit. */
+export async function openPollSession(
+	ctx: IPollFunctions,
+	timeoutSeconds: number,
+): Promise<DurstSession> {
+	const account = readAccount(ctx.getNode(), await ctx.getCredentials(CREDENTIAL_TYPE));
+	return sessionOn(ctx, account, durstEndpoint(account, timeoutSeconds));
+}
+
+function sessionOn(ctx: Context, account: DurstAccountData, endpoint: Endpoint): DurstSession {
 	const node = ctx.getNode();
-	const account = readAccount(node, await ctx.getCredentials(CREDENTIAL_TYPE));
-	const endpoint = durstEndpoint(account, readTimeoutSeconds(ctx), cancelSignalOf(ctx));
 	const withCredential: Send = async (options: IHttpRequestOptions) =>
 		await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options);
 	const cache = new DurstTokenCache({

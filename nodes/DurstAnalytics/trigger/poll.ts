@@ -1,0 +1,140 @@
+/**
+ * One poll of the Durst Analytics Trigger. State changes only when the whole poll succeeded, so a
+ * poll that fails (server down, a broken answer) changes nothing and the next one catches up.
+ */
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { hasControlCharacters } from '../../shared/text';
+import { openPollSession } from '../transport/session';
+import * as jobFinished from './events/jobFinished';
+import * as newPrinterError from './events/newPrinterError';
+import * as printerStatusChanged from './events/printerStatusChanged';
+import type { PollRun } from './printers';
+import { MAX_PRINTERS } from './printers';
+import { loadState, saveState } from './state';
+import { nextWindow, sampleWindow, startWindow } from './windowed';
+
+const TIMEOUT_SECONDS = 60;
+/** Fetch Test Event looks this far back for real events and shows the newest few. */
+const SAMPLE_LOOKBACK_MS = 7 * 24 * 3_600_000;
+const SAMPLE_SIZE = 5;
+
+/** A multi-select may come from an expression: a list, or IDs separated by commas. */
+function readList(ctx: IPollFunctions, name: string, label: string): string[] {
+	const value: unknown = ctx.getNodeParameter(name, []);
+	const entries = typeof value === 'string' ? value.split(',') : value;
+	if (!Array.isArray(entries)) {
+		throw new NodeOperationError(ctx.getNode(), `"${label}" must be a list`, {
+			description: `It is ${JSON.stringify(value)?.slice(0, 100)}.`,
+		});
+	}
+	const list = entries
+		.map((entry: unknown) => (typeof entry === 'number' ? String(entry) : entry))
+		.map((entry: unknown) => (typeof entry === 'string' ? entry.trim() : entry))
+		.filter((entry: unknown) => entry !== '');
+	for (const entry of list) {
+		if (
+			typeof entry !== 'string' ||
+			entry === '.' ||
+			entry === '..' ||
+			entry.length > 256 ||
+			hasControlCharacters(entry)
+		) {
+			throw new NodeOperationError(ctx.getNode(), `"${label}" holds an entry that is not valid`, {
+				description: `The entry ${JSON.stringify(entry)?.slice(0, 100)} is not an ID (text of at most 256 characters without line breaks).`,
+			});
+		}
+	}
+	if (list.length > MAX_PRINTERS) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"${label}" holds more than ${MAX_PRINTERS} entries`,
+		);
+	}
+	return [...new Set(list as string[])];
+}
+
+function nothingToShow(ctx: IPollFunctions, what: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `No ${what} on the watched printers`, {
+		description:
+			'Fetch Test Event shows the newest real events, and there are none. Once the workflow is active, it starts when one happens.',
+	});
+}
+
+async function windowedPoll(
+	run: PollRun,
+	event: typeof newPrinterError | typeof jobFinished,
+	chosen: string[],
+): Promise<IDataObject[]> {
+	const { ctx } = run;
+	const find = event.finder(chosen);
+	const withInk =
+		event === jobFinished && ctx.getNodeParameter('includeInkConsumption', false) === true;
+	const finish = async (found: Awaited<ReturnType<typeof sampleWindow>>) =>
+		withInk ? await jobFinished.withInkConsumption(run, found) : found.map((entry) => entry.json);
+
+	if (ctx.getMode() === 'manual') {
+		const found = await sampleWindow(run, find, SAMPLE_LOOKBACK_MS, SAMPLE_SIZE);
+		if (found.length === 0) throw nothingToShow(ctx, `${event.noun} in the last 7 days`);
+		return await finish(found);
+	}
+	const staticData = ctx.getWorkflowStaticData('node');
+	const state = loadState(staticData, event.option.value, run.now);
+	if (state === undefined) {
+		saveState(staticData, event.option.value, await startWindow(run, find));
+		return [];
+	}
+	const next = await nextWindow(run, find, state);
+	const items = await finish(next.events);
+	saveState(staticData, event.option.value, next.state);
+	return items;
+}
+
+async function statusPoll(run: PollRun, chosen: string[]): Promise<IDataObject[]> {
+	const { ctx } = run;
+	const toStatus = readList(ctx, 'toStatus', 'To Status');
+	const filter = { chosen, toStatus };
+	const event = printerStatusChanged.option.value;
+	const staticData = ctx.getWorkflowStaticData('node');
+	const state = loadState(staticData, event, run.now);
+	if (ctx.getMode() === 'manual') {
+		const items = await printerStatusChanged.sample(run, filter, state);
+		const what =
+			toStatus.length > 0 ? `printer in the status ${toStatus.join(' or ')} now` : 'printer';
+		if (items.length === 0) throw nothingToShow(ctx, what);
+		return items;
+	}
+	if (state === undefined) {
+		saveState(staticData, event, await printerStatusChanged.start(run, filter));
+		return [];
+	}
+	const next = await printerStatusChanged.next(run, filter, state);
+	saveState(staticData, event, next.state);
+	return next.events;
+}
+
+export async function pollDurst(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const event = ctx.getNodeParameter('event', '') as string;
+	const chosen = readList(ctx, 'printerIds', 'Printer Names or IDs');
+	const run: PollRun = {
+		ctx,
+		session: await openPollSession(ctx, TIMEOUT_SECONDS),
+		now: Date.now(),
+	};
+	let items: IDataObject[];
+	if (event === newPrinterError.option.value)
+		items = await windowedPoll(run, newPrinterError, chosen);
+	else if (event === jobFinished.option.value) items = await windowedPoll(run, jobFinished, chosen);
+	else if (event === printerStatusChanged.option.value) items = await statusPoll(run, chosen);
+	else {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The event "${String(event).slice(0, 100)}" is not known`,
+			{
+				description: 'Choose an event from the list.',
+			},
+		);
+	}
+	return items.length > 0 ? [ctx.helpers.returnJsonArray(items)] : null;
+}

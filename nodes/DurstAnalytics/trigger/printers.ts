@@ -1,0 +1,129 @@
+/** The printers a poll looks at, and per-printer calls in which one missing printer stops nothing. */
+import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { toDate } from '../../shared/dates';
+import { segment } from '../actions/read';
+import { durstApiRequest } from '../transport/request';
+import type { DurstSession } from '../transport/session';
+
+/** Printers one poll visits at most: each costs a request per poll. */
+export const MAX_PRINTERS = 500;
+const MAX_ID_LENGTH = 256;
+
+export interface PollRun {
+	ctx: IPollFunctions;
+	session: DurstSession;
+	now: number;
+}
+
+export interface Printer {
+	id: string;
+	json: IDataObject;
+}
+
+function printerId(value: unknown): string | undefined {
+	const id = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+	return id !== '' && id.length <= MAX_ID_LENGTH ? id : undefined;
+}
+
+/** GET /api/v1/printers, entries without a usable `id` left out. */
+export async function listPrinters(run: PollRun): Promise<Printer[]> {
+	const response = await durstApiRequest(run.session, {
+		method: 'GET',
+		path: '/api/v1/printers',
+		expectJson: true,
+	});
+	if (!Array.isArray(response.body)) {
+		throw new NodeOperationError(
+			run.ctx.getNode(),
+			'Durst Analytics answered GET /api/v1/printers with something that is not a list',
+			{
+				description:
+					'The trigger needs the list of printers; the server may not be Durst Analytics.',
+			},
+		);
+	}
+	const printers: Printer[] = [];
+	for (const entry of response.body as unknown[]) {
+		if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) continue;
+		const id = printerId((entry as IDataObject).id);
+		if (id !== undefined) printers.push({ id, json: entry as IDataObject });
+	}
+	if (printers.length > MAX_PRINTERS) {
+		throw new NodeOperationError(
+			run.ctx.getNode(),
+			`Durst Analytics lists ${printers.length} printers; the trigger watches at most ${MAX_PRINTERS}`,
+			{ description: 'Choose the printers to watch under "Printer Names or IDs".' },
+		);
+	}
+	return printers;
+}
+
+/** The chosen printers' IDs, or every printer's when none is chosen. */
+export async function watchedPrinterIds(run: PollRun, chosen: string[]): Promise<string[]> {
+	if (chosen.length > 0) return chosen;
+	return (await listPrinters(run)).map((printer) => printer.id);
+}
+
+/**
+ * One call per printer, one after another (a print shop's server is not a cloud API). A printer
+ * that is gone (the call gives undefined: 404) is skipped with a warning in n8n's log; any other
+ * failure fails the poll, which then changes nothing, and the next poll catches up.
+ */
+export async function eachPrinter<T>(
+	run: PollRun,
+	ids: string[],
+	call: (id: string) => Promise<T[] | undefined>,
+): Promise<T[]> {
+	const results: T[] = [];
+	for (const id of ids) {
+		const found = await call(id);
+		if (found !== undefined) results.push(...found);
+		else {
+			run.ctx.logger.warn(
+				`Durst Analytics Trigger: printer "${id.slice(0, 100)}" was not found (404); skipped in this poll`,
+			);
+		}
+	}
+	return results;
+}
+
+/** POST /api/v1/printers/{id}/<list> over a period: the vendor's entries that are objects; undefined on 404. */
+export async function periodEntries(
+	run: PollRun,
+	id: string,
+	list: 'errors' | 'jobs',
+	from: number,
+	to: number,
+): Promise<IDataObject[] | undefined> {
+	const response = await durstApiRequest(run.session, {
+		method: 'POST',
+		path: `/api/v1/printers/${segment(id)}/${list}`,
+		body: { startDate: new Date(from).toISOString(), endDate: new Date(to).toISOString() },
+		expectJson: true,
+		notFoundIsAnswer: true,
+	});
+	if (response.statusCode === 404) return undefined;
+	if (!Array.isArray(response.body)) {
+		throw new NodeOperationError(
+			run.ctx.getNode(),
+			`Durst Analytics answered POST /api/v1/printers/${segment(id).slice(0, 100)}/${list} with something that is not a list`,
+			{ description: `The trigger expects a list of ${list}.` },
+		);
+	}
+	return (response.body as unknown[]).filter(
+		(entry): entry is IDataObject =>
+			typeof entry === 'object' && entry !== null && !Array.isArray(entry),
+	);
+}
+
+/** A vendor timestamp in ms (no offset means UTC), or undefined when it is not a date. */
+export function vendorTime(value: unknown): number | undefined {
+	if (typeof value !== 'string' || value === '') return undefined;
+	try {
+		return toDate(value, 'UTC')?.getTime();
+	} catch {
+		return undefined;
+	}
+}

@@ -1,0 +1,67 @@
+/** Shared set-up of the trigger tests: a Durst simulator with only scripted data, a user per test. */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { PollHarness } from '../harness/poll';
+import { DURST_AUTH_HEADER, DurstSimulator } from '../simulators/durst';
+
+export const MINUTE = 60_000;
+
+export interface TriggerFixture {
+	sim: DurstSimulator;
+	user: { username: string; password: string };
+	credentials(): Record<string, IDataObject & { baseUrl: string }>;
+	trigger(parameters: INodeParameters, staticData?: IDataObject): PollHarness;
+	/** Every password and token the simulator handed out: none may appear in output or static data. */
+	secrets(): string[];
+}
+
+/** Registers the hooks; the returned object's fields are valid inside tests. */
+export function useTriggerFixture(): TriggerFixture {
+	let counter = 0;
+	const passwords: string[] = [];
+	const fixture = {
+		user: { username: '', password: '' },
+		credentials() {
+			return {
+				durstAnalyticsApi: {
+					baseUrl: fixture.sim.url,
+					...fixture.user,
+					ignoreSslIssues: false,
+				},
+			};
+		},
+		trigger(parameters: INodeParameters, staticData?: IDataObject) {
+			return new PollHarness(parameters, fixture.credentials(), staticData);
+		},
+		secrets() {
+			const tokens = fixture.sim.tokenBearingRequests.map((entry) =>
+				String(entry.headers[DURST_AUTH_HEADER]),
+			);
+			return [...passwords, ...new Set(tokens)];
+		},
+	} as TriggerFixture;
+
+	beforeAll(async () => {
+		fixture.sim = await DurstSimulator.start({ generated: false });
+	});
+	afterAll(async () => {
+		await fixture.sim.stop();
+	});
+	beforeEach(() => {
+		counter += 1;
+		// Each test its own user: the process-memory token layer of one test cannot serve another.
+		fixture.user = { username: `trigger-${counter}`, password: `pa ss&${counter}?#` };
+		passwords.push(fixture.user.password);
+		fixture.sim.setUsers([fixture.user]);
+		fixture.sim.clearTimeline();
+		fixture.sim.resetCounters();
+		fixture.sim.clearRequestLog();
+		fixture.sim.clearFailures();
+	});
+	return fixture;
+}
+
+/** What a test asserts of an emitted error item. */
+export function errorSummary(items: IDataObject[] | null): string[] {
+	return (items ?? []).map((item) => `${String(item.printerId)} ${String(item.errorNr)}`);
+}
