@@ -5,7 +5,10 @@
  * every token dying on restart, and errors without any body.
  *
  * Data is computed from the simulator clock on fixed time grids, so the same query at the same
- * simulated time always gives the same answer, while "the last 24 hours" is never empty.
+ * simulated time always gives the same answer, while "the last 24 hours" is never empty. On top of
+ * that grid (or instead of it, with `generated: false`), tests script errors, status changes, jobs
+ * and printers at chosen simulated instants: see `durstTimeline.ts`, the methods `addError`,
+ * `setPrinterStatus`, `addJob`, `finishJob`, `addPrinter`, `removePrinter`, and `/__sim/timeline`.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -21,6 +24,23 @@ import {
 	queryToObject,
 	safeEqual,
 } from './common';
+import {
+	DURST_JOB_ID_FACTOR,
+	DURST_SCRIPTED_JOB_BASE,
+	DurstTimeline,
+	parseIsoDate,
+} from './durstTimeline';
+import type {
+	DurstAddedPrinterInput,
+	DurstJobEndState,
+	DurstScriptedErrorInput,
+	DurstScriptedJob,
+	DurstScriptedJobInput,
+	DurstStatusChange,
+	DurstTime,
+	DurstTimelinePrinter,
+	DurstTimelineSnapshot,
+} from './durstTimeline';
 import type {
 	LoggedRequest,
 	RouteResult,
@@ -28,6 +48,26 @@ import type {
 	SimResponse,
 	SimulatorBaseOptions,
 } from './common';
+
+export {
+	DURST_JOB_END_STATES,
+	DURST_STATUSES,
+	DurstTimelineError,
+	parseIsoDate,
+} from './durstTimeline';
+export type {
+	DurstAddedPrinterInput,
+	DurstJobEndState,
+	DurstScriptedError,
+	DurstScriptedErrorInput,
+	DurstScriptedJob,
+	DurstScriptedJobInput,
+	DurstStatusChange,
+	DurstTime,
+	DurstTimelineAction,
+	DurstTimelinePrinter,
+	DurstTimelineSnapshot,
+} from './durstTimeline';
 
 export type DurstVersion = '1.4' | '1.6' | 'header-only';
 /** `noToken`: login answers 200 without any token (neither header nor body), to test that error path. */
@@ -140,8 +180,8 @@ const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 /** Upper bound of list answers, so a query over decades stays cheap. The newest entries are kept. */
 export const DURST_MAX_LIST_ENTRIES = 5_000;
-/** Job ids are `printerNumber * JOB_ID_FACTOR + slot`, so a job id alone names its printer and time. */
-const JOB_ID_FACTOR = 10_000_000;
+/** Grid job ids are `printerNumber * JOB_ID_FACTOR + slot`, so a job id alone names its printer and time. */
+const JOB_ID_FACTOR = DURST_JOB_ID_FACTOR;
 
 interface PrinterFixture extends DurstPrinterDetail {
 	number: number;
@@ -243,24 +283,6 @@ const JOB_TITLES: readonly string[] = [
 	'Poster A0 – Müller GmbH',
 ];
 
-const ISO_8601 =
-	/^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-/** ISO 8601 to epoch ms; a missing offset means UTC, so results never depend on the host's time zone. */
-export function parseIsoDate(value: unknown): number | undefined {
-	if (typeof value !== 'string') return undefined;
-	const match = ISO_8601.exec(value.trim());
-	if (match === null) return undefined;
-	const [, date, time, zone] = match;
-	let normalised = `${date ?? ''}T${time ?? '00:00'}`;
-	if (zone === undefined || zone.toUpperCase() === 'Z') normalised += 'Z';
-	else normalised += zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
-	// Date.parse only takes milliseconds; extra fraction digits are cut, not rounded.
-	normalised = normalised.replace(/(\.\d{3})\d+/, '$1');
-	const ms = Date.parse(normalised);
-	return Number.isFinite(ms) ? ms : undefined;
-}
-
 /** Cheap deterministic hash of a slot number, to vary fixture data without randomness. */
 function mix(slot: number, seed: number): number {
 	let h = Math.imul(slot ^ seed, 0x9e3779b1) >>> 0;
@@ -289,6 +311,31 @@ function slotsIn(from: number, to: number, every: number, offset: number, max: n
 	return slots;
 }
 
+/** Both lists ordered by time (grid entries first on a tie), newest `DURST_MAX_LIST_ENTRIES` only. */
+function mergeByTime<T>(
+	generated: readonly { at: number; value: T }[],
+	scripted: readonly { at: number; value: T }[],
+): T[] {
+	return [...generated, ...scripted]
+		.sort((a, b) => a.at - b.at)
+		.slice(-DURST_MAX_LIST_ENTRIES)
+		.map((entry) => entry.value);
+}
+
+function printedArea(job: DurstJob): number {
+	return round(job.numberOfPrintsDone * 2.5, 2);
+}
+
+/** About 10 ml per square metre per colour, scaled by the colour's share of the printer's ink use. */
+function jobInk(areaSqm: number, colour: (typeof DURST_COLOURS)[number]): number {
+	return areaSqm * INK_RATE_PER_HOUR[colour] * 0.1;
+}
+
+function printerDetail(printer: DurstTimelinePrinter): DurstPrinterDetail {
+	const { id, serialNumber, name, status, inkLevelPercent } = printer;
+	return { id, serialNumber, name, status, inkLevelPercent };
+}
+
 interface IssuedToken {
 	username: string;
 	issuedAt: number;
@@ -304,6 +351,11 @@ export interface DurstSimulatorOptions extends SimulatorBaseOptions {
 	/** Status for a login with wrong or missing credentials (default 401). */
 	loginRejectStatus?: DurstRejectStatus;
 	tokenTtlMs?: number;
+	/**
+	 * Serve the clock-grid errors and jobs (default true). With false, only scripted errors and jobs
+	 * exist (see `addError`, `addJob`); the fixed printers are still listed.
+	 */
+	generated?: boolean;
 }
 
 export interface DurstConfig {
@@ -311,6 +363,8 @@ export interface DurstConfig {
 	loginMode: DurstLoginMode;
 	rejectStatus: DurstRejectStatus;
 	loginRejectStatus: DurstRejectStatus;
+	/** Only present when false (the default, true, is left out so the answer keeps its long-known shape). */
+	generated?: boolean;
 }
 
 type Range = { from: number; to: number };
@@ -324,8 +378,11 @@ export class DurstSimulator extends SimulatorBase {
 	loginRejectStatus: DurstRejectStatus;
 	readonly tokenTtlMs: number;
 	private userList: DurstUser[];
+	/** Clock-grid errors and jobs on (see `DurstSimulatorOptions.generated`). */
+	generated: boolean;
 	private readonly tokens = new Map<string, IssuedToken>();
-	private readonly printerStatus = new Map<string, DurstPrinterStatus>();
+	/** Scripted entries; survives `restart` and `resetCounters`, as Analytics keeps its database. */
+	private readonly script = new DurstTimeline(PRINTER_FIXTURES, () => this.now());
 
 	/** Calls of the login endpoint (all outcomes, including injected failures). */
 	logins = 0;
@@ -345,6 +402,7 @@ export class DurstSimulator extends SimulatorBase {
 		this.rejectStatus = options.rejectStatus ?? 401;
 		this.loginRejectStatus = options.loginRejectStatus ?? 401;
 		this.tokenTtlMs = options.tokenTtlMs ?? DURST_TOKEN_TTL_MS;
+		this.generated = options.generated ?? true;
 	}
 
 	static async start(options: DurstSimulatorOptions = {}): Promise<DurstSimulator> {
@@ -367,17 +425,75 @@ export class DurstSimulator extends SimulatorBase {
 			loginMode: this.loginMode,
 			rejectStatus: this.rejectStatus,
 			loginRejectStatus: this.loginRejectStatus,
+			...(this.generated ? {} : { generated: false }),
 		};
 	}
 
+	/** The printers served now: fixed ones not removed, then added ones; statuses as of now. */
 	get printers(): DurstPrinterDetail[] {
-		return PRINTER_FIXTURES.map((fixture) => this.printerDetail(fixture));
+		return this.script.printers().map(printerDetail);
 	}
 
-	setPrinterStatus(printerId: string, status: DurstPrinterStatus): void {
-		if (!PRINTER_FIXTURES.some((fixture) => fixture.id === printerId))
-			throw new Error(`unknown printer ${printerId}`);
-		this.printerStatus.set(printerId, status);
+	// -- timeline (times are epoch ms of the simulated clock, or ISO 8601 strings) ----------------
+	// Invalid input throws a DurstTimelineError naming the field; an unknown printer names its id.
+
+	/** Without `at` (or with `at` not after now) immediate; otherwise from the instant `at` on. */
+	setPrinterStatus(
+		printerId: string,
+		status: DurstPrinterStatus,
+		at?: DurstTime,
+	): DurstStatusChange {
+		return this.script.setStatus(printerId, status, at);
+	}
+
+	/**
+	 * An error that `POST .../errors` returns once the clock has reached `at` and the range holds it:
+	 * a future one appears later, a past one added late shows up in past windows.
+	 */
+	addError(printerId: string, error: DurstScriptedErrorInput): DurstError {
+		return this.script.addError(printerId, error);
+	}
+
+	/**
+	 * A job listed from `startAt` on: `Printing` (prints done in proportion to the time to `endAt`)
+	 * until the clock reaches `endAt`, then `endState` (default `Finished`). Returns its id.
+	 */
+	addJob(printerId: string, job: DurstScriptedJobInput): number {
+		return this.script.addJob(printerId, job);
+	}
+
+	/** Ends a scripted job at `at` (may be in the future) as `endState`. */
+	finishJob(
+		printerId: string,
+		jobId: number,
+		at: DurstTime,
+		endState: DurstJobEndState = 'Finished',
+		numberOfPrintsDone?: number,
+	): DurstScriptedJob {
+		return this.script.finishJob(printerId, jobId, at, endState, numberOfPrintsDone);
+	}
+
+	/** A new printer (number 2001 and up) with no data but what is scripted for it. */
+	addPrinter(printer: DurstAddedPrinterInput): DurstPrinterDetail {
+		return printerDetail(this.script.addPrinter(printer));
+	}
+
+	/** Unlisted, and 404 on every `/api/v1/printers/{id}...`. A fixed printer comes back with `restorePrinters`. */
+	removePrinter(printerId: string): void {
+		this.script.removePrinter(printerId);
+	}
+
+	restorePrinters(): void {
+		this.script.restorePrinters();
+	}
+
+	/** Every scripted entry gone, every fixed printer back, no added printer. */
+	clearTimeline(): void {
+		this.script.clear();
+	}
+
+	get timeline(): DurstTimelineSnapshot {
+		return this.script.snapshot();
 	}
 
 	/** Issues a token without HTTP (counts in `tokensIssued`), e.g. to seed a client cache in tests. */
@@ -446,17 +562,19 @@ export class DurstSimulator extends SimulatorBase {
 			tokensIssued: this.tokensIssued,
 			activeTokens: this.activeTokens,
 			restarts: this.restarts,
+			generated: this.generated,
 		};
 	}
 
 	protected override handleAdmin(action: string, req: SimRequest): SimResponse | undefined {
+		if (action === 'timeline') return this.timelineAdmin(req);
 		if (action !== 'config') return undefined;
 		if (req.method === 'GET') return jsonResponse(200, this.config);
 		if (req.method !== 'POST') return emptyResponse(405);
 		const parsed = parseJson(req.body);
 		if (!parsed.ok || !isPlainObject(parsed.value))
 			return jsonResponse(400, { error: 'config must be a JSON object' });
-		const { version, loginMode, rejectStatus, loginRejectStatus } = parsed.value;
+		const { version, loginMode, rejectStatus, loginRejectStatus, generated } = parsed.value;
 		if (
 			version !== undefined &&
 			version !== '1.4' &&
@@ -474,11 +592,26 @@ export class DurstSimulator extends SimulatorBase {
 		if (loginRejectStatus !== undefined && loginRejectStatus !== 401 && loginRejectStatus !== 403) {
 			return jsonResponse(400, { error: 'loginRejectStatus must be 401 or 403' });
 		}
+		if (generated !== undefined && typeof generated !== 'boolean') {
+			return jsonResponse(400, { error: 'generated must be true or false' });
+		}
 		if (version !== undefined) this.version = version;
 		if (loginMode !== undefined) this.loginMode = loginMode;
 		if (rejectStatus !== undefined) this.rejectStatus = rejectStatus;
 		if (loginRejectStatus !== undefined) this.loginRejectStatus = loginRejectStatus;
+		if (generated !== undefined) this.generated = generated;
 		return jsonResponse(200, this.config);
+	}
+
+	/** `GET /__sim/timeline`: the snapshot; `POST`: one action or an array, all or nothing. */
+	private timelineAdmin(req: SimRequest): SimResponse {
+		if (req.method === 'GET') return jsonResponse(200, this.timeline);
+		if (req.method !== 'POST') return emptyResponse(405, { allow: 'GET, POST' });
+		const parsed = parseJson(req.body);
+		if (!parsed.ok) return jsonResponse(400, { error: `timeline: ${parsed.reason}` });
+		const outcome = this.script.apply(parsed.value);
+		if (!outcome.ok) return jsonResponse(400, { error: outcome.error, index: outcome.index });
+		return jsonResponse(200, outcome);
 	}
 
 	// -- routing ---------------------------------------------------------------------------------
@@ -525,16 +658,18 @@ export class DurstSimulator extends SimulatorBase {
 		}
 		const segments = rest.slice(1).split('/');
 		const printerId = decodeSegment(segments[0] ?? '');
-		const fixture = PRINTER_FIXTURES.find((candidate) => candidate.id === printerId);
-		const withPrinter = (handler: (printer: PrinterFixture) => SimResponse) => () =>
-			fixture === undefined ? emptyResponse(404) : handler(fixture);
+		// Looked up when answering (after any latency): the timeline may add or remove printers meanwhile.
+		const withPrinter = (handler: (printer: DurstTimelinePrinter) => SimResponse) => () => {
+			const printer = printerId === undefined ? undefined : this.script.printer(printerId);
+			return printer === undefined ? emptyResponse(404) : handler(printer);
+		};
 
 		if (segments.length === 1) {
 			return this.only(
 				method,
 				'GET',
 				DURST_ENDPOINTS.printer,
-				withPrinter((printer) => jsonResponse(200, this.printerDetail(printer))),
+				withPrinter((printer) => jsonResponse(200, printerDetail(printer))),
 			);
 		}
 		if (segments.length === 2) {
@@ -652,14 +787,10 @@ export class DurstSimulator extends SimulatorBase {
 
 	// -- data ------------------------------------------------------------------------------------
 
-	private printerDetail(fixture: PrinterFixture): DurstPrinterDetail {
-		return {
-			id: fixture.id,
-			serialNumber: fixture.serialNumber,
-			name: fixture.name,
-			status: this.printerStatus.get(fixture.id) ?? fixture.status,
-			inkLevelPercent: fixture.inkLevelPercent,
-		};
+	/** The printer's clock grid, when grid data is on and the printer is a fixed one. */
+	private gridOf(printer: DurstTimelinePrinter): PrinterFixture | undefined {
+		if (!this.generated || printer.added) return undefined;
+		return PRINTER_FIXTURES.find((fixture) => fixture.id === printer.id);
 	}
 
 	/** Validates `{startDate, endDate}` and clips the end to "now": nothing has happened in the future. */
@@ -672,29 +803,47 @@ export class DurstSimulator extends SimulatorBase {
 		return jsonResponse(200, handler({ from, to: Math.min(to, this.now()) }));
 	}
 
-	private errors(printer: PrinterFixture, range: Range): DurstError[] {
-		return slotsIn(
-			range.from,
-			range.to,
-			printer.errorEveryMs,
-			printer.errorOffsetMs,
-			DURST_MAX_LIST_ENTRIES,
-		).map((slot) => {
-			const entry = pick(ERROR_CATALOGUE, slot, printer.number);
-			return {
-				dateTime: new Date(slot * printer.errorEveryMs + printer.errorOffsetMs).toISOString(),
-				errorNr: entry.errorNr,
-				errorMessage: entry.errorMessage,
-				operator: pick(OPERATORS, slot, printer.number + 7),
-			};
-		});
+	private errors(printer: DurstTimelinePrinter, range: Range): DurstError[] {
+		const grid = this.gridOf(printer);
+		const generated =
+			grid === undefined
+				? []
+				: slotsIn(
+						range.from,
+						range.to,
+						grid.errorEveryMs,
+						grid.errorOffsetMs,
+						DURST_MAX_LIST_ENTRIES,
+					).map((slot) => {
+						const entry = pick(ERROR_CATALOGUE, slot, grid.number);
+						const at = slot * grid.errorEveryMs + grid.errorOffsetMs;
+						const error: DurstError = {
+							dateTime: new Date(at).toISOString(),
+							errorNr: entry.errorNr,
+							errorMessage: entry.errorMessage,
+							operator: pick(OPERATORS, slot, grid.number + 7),
+						};
+						return { at, value: error };
+					});
+		const scripted = this.script
+			.errorsIn(printer.id, range.from, range.to)
+			.map(({ at, error }) => ({ at, value: error }));
+		return mergeByTime(generated, scripted);
 	}
 
-	private printerInk(printer: PrinterFixture, range: Range): DurstInkConsumption {
-		const hours = Math.max(0, range.to - range.from) / HOUR_MS;
+	/** Hours of the range at the grid's rate (fixed printers, grid on), plus the scripted jobs' ink. */
+	private printerInk(printer: DurstTimelinePrinter, range: Range): DurstInkConsumption {
+		const grid = this.gridOf(printer);
+		const hours = grid === undefined ? 0 : Math.max(0, range.to - range.from) / HOUR_MS;
+		const area = this.script
+			.jobsIn(printer.id, range.from, range.to)
+			.reduce((sum, { job }) => sum + printedArea(job), 0);
 		const result: DurstInkConsumption = {};
 		for (const colour of DURST_COLOURS)
-			result[colour] = round(hours * INK_RATE_PER_HOUR[colour] * printer.inkFactor, 3);
+			result[colour] = round(
+				hours * INK_RATE_PER_HOUR[colour] * (grid?.inkFactor ?? 0) + jobInk(area, colour),
+				3,
+			);
 		return result;
 	}
 
@@ -729,27 +878,47 @@ export class DurstSimulator extends SimulatorBase {
 		};
 	}
 
-	private jobs(printer: PrinterFixture, range: Range): DurstJob[] {
-		return slotsIn(
-			range.from,
-			range.to,
-			printer.jobEveryMs,
-			printer.jobOffsetMs,
-			DURST_MAX_LIST_ENTRIES,
-		).map((slot) => this.job(printer, slot));
+	private jobs(printer: DurstTimelinePrinter, range: Range): DurstJob[] {
+		const grid = this.gridOf(printer);
+		const generated =
+			grid === undefined
+				? []
+				: slotsIn(
+						range.from,
+						range.to,
+						grid.jobEveryMs,
+						grid.jobOffsetMs,
+						DURST_MAX_LIST_ENTRIES,
+					).map((slot) => ({
+						at: slot * grid.jobEveryMs + grid.jobOffsetMs,
+						value: this.job(grid, slot),
+					}));
+		const scripted = this.script
+			.jobsIn(printer.id, range.from, range.to)
+			.map(({ at, job }) => ({ at, value: job }));
+		return mergeByTime(generated, scripted);
 	}
 
-	/** The slot of a job id on this printer, if that job has started by now. */
-	private jobSlot(printer: PrinterFixture, jobId: string): number | undefined {
+	/** A job of this printer that has started by now (grid or scripted), with its slot number. */
+	private findJob(
+		printer: DurstTimelinePrinter,
+		jobId: string,
+	): { job: DurstJob; slot: number } | undefined {
 		if (!/^\d{1,15}$/.test(jobId)) return undefined;
 		const id = Number(jobId);
 		if (Math.floor(id / JOB_ID_FACTOR) !== printer.number) return undefined;
 		const slot = id % JOB_ID_FACTOR;
-		return slot * printer.jobEveryMs + printer.jobOffsetMs <= this.now() ? slot : undefined;
+		if (slot >= DURST_SCRIPTED_JOB_BASE) {
+			const job = this.script.job(printer.id, id);
+			return job === undefined ? undefined : { job, slot };
+		}
+		const grid = this.gridOf(printer);
+		if (grid === undefined || slot * grid.jobEveryMs + grid.jobOffsetMs > this.now())
+			return undefined;
+		return { job: this.job(grid, slot), slot };
 	}
 
-	private jobDetail(printer: PrinterFixture, slot: number): DurstJobDetail {
-		const job = this.job(printer, slot);
+	private jobDetail(printer: DurstTimelinePrinter, job: DurstJob, slot: number): DurstJobDetail {
 		return {
 			...job,
 			printerId: printer.id,
@@ -757,25 +926,23 @@ export class DurstSimulator extends SimulatorBase {
 			passoverlapValue: 1 + (slot % 4),
 			saturation: 80 + (mix(slot, printer.number + 4) % 21),
 			printPasses: [4, 6, 8, 12][slot % 4] ?? 4,
-			printedAreaSqm: round(job.numberOfPrintsDone * 2.5, 2),
+			printedAreaSqm: printedArea(job),
 		};
 	}
 
-	private jobDetailResponse(printer: PrinterFixture, jobId: string): SimResponse {
-		const slot = this.jobSlot(printer, jobId);
-		return slot === undefined
+	private jobDetailResponse(printer: DurstTimelinePrinter, jobId: string): SimResponse {
+		const found = this.findJob(printer, jobId);
+		return found === undefined
 			? emptyResponse(404)
-			: jsonResponse(200, this.jobDetail(printer, slot));
+			: jsonResponse(200, this.jobDetail(printer, found.job, found.slot));
 	}
 
-	private jobInkResponse(printer: PrinterFixture, jobId: string): SimResponse {
-		const slot = this.jobSlot(printer, jobId);
-		if (slot === undefined) return emptyResponse(404);
-		const area = this.jobDetail(printer, slot).printedAreaSqm;
+	private jobInkResponse(printer: DurstTimelinePrinter, jobId: string): SimResponse {
+		const found = this.findJob(printer, jobId);
+		if (found === undefined) return emptyResponse(404);
+		const area = printedArea(found.job);
 		const result: DurstInkConsumption = {};
-		// About 10 ml per square metre per colour, scaled by the colour's share of the printer's ink use.
-		for (const colour of DURST_COLOURS)
-			result[colour] = round(area * INK_RATE_PER_HOUR[colour] * 0.1, 4);
+		for (const colour of DURST_COLOURS) result[colour] = round(jobInk(area, colour), 4);
 		return jsonResponse(200, result);
 	}
 
