@@ -24,6 +24,7 @@ export const EXAMPLE_IDS = {
 	watcherLoginPage: 'WatcherLoginPg01',
 	durstDailyReport: 'DurstDailyReport',
 	durstSharedToken: 'DurstSharedToken',
+	durstBreakdownAlert: 'DurstBreakdownAl',
 } as const;
 
 export const CREDENTIAL_IDS = { watcher: 'WatcherDemoCred1', durst: 'DurstDemoCred001' } as const;
