@@ -2,7 +2,7 @@
  * The trigger as a workflow's citizen: the one shared token, restarts and outages, Fetch Test
  * Event, and broken answers or inputs, each with a clear error that leaves the next poll whole.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { errorSurface, expectNoSecretIn } from '../harness/assertions';
 import { DURST_TYPE, runNodes } from '../harness/engine';
@@ -68,7 +68,7 @@ describe('one token per workflow', () => {
 describe('outages', () => {
 	test.each([
 		[{ mode: 'status', status: 503 }, 'Durst Analytics failed with a server error (503)'],
-		[{ mode: 'reset' }, 'Durst Analytics'],
+		[{ mode: 'reset' }, 'Durst Analytics at 127.0.0.1'],
 	] as const)('%j: the poll fails clearly, the next poll catches up', async (spec, message) => {
 		const trigger = f.trigger({ event: 'newPrinterError' });
 		expect(await trigger.poll()).toBeNull();
@@ -76,6 +76,8 @@ describe('outages', () => {
 		f.sim.failNext({ ...spec, path: DURST_ENDPOINTS.errors });
 		const error = await failure(trigger.poll());
 		expect(error.message).toContain(message);
+		if (spec.mode === 'reset')
+			expect(error.message).toContain('closed the connection without answering');
 		expect(errorSummary(await trigger.poll())).toEqual(['P-1002 2045']);
 	});
 });
@@ -179,7 +181,7 @@ describe('broken answers and inputs', () => {
 		[['P-1\nP-2'], 'holds an entry that is not valid'],
 		[{ id: 'P-1' }, 'must be a list'],
 	])('Printer Names or IDs %j: %s', async (printerIds, message) => {
-		const trigger = f.trigger({ event: 'newPrinterError', printerIds } as IDataObject);
+		const trigger = f.trigger({ event: 'newPrinterError', printerIds } as INodeParameters);
 		const error = await failure(trigger.poll());
 		expect(error.message).toBe(`"Printer Names or IDs" ${message}`);
 		expect(f.sim.requestLog).toHaveLength(0);

@@ -95,6 +95,24 @@ describe('New Printer Error', () => {
 		expect(await trigger.poll()).toBeNull();
 	});
 
+	test('the carried-over rest arrives even when it is older than a plain next window reaches', async () => {
+		const trigger = newErrors({ printerIds: ['P-1001'] });
+		expect(await trigger.poll()).toBeNull();
+		const firstPollDone = Date.now();
+		// Dated at the very start of the second window (15 minutes before the first poll).
+		const start = firstPollDone - 15 * MINUTE + 50;
+		const total = MAX_EVENTS_PER_POLL + 5;
+		for (let i = 0; i < total; i++) {
+			f.sim.addError('P-1001', { at: start + i * 5, errorNr: i, errorMessage: `e${i}` });
+		}
+		// Two seconds later, "15 minutes before this poll" has passed the leftovers.
+		await new Promise((resolve) => setTimeout(resolve, 2_000));
+		expect(await trigger.poll()).toHaveLength(MAX_EVENTS_PER_POLL);
+		expect((await trigger.poll())?.map((item) => item.errorNr)).toEqual(
+			Array.from({ length: 5 }, (_, i) => MAX_EVENTS_PER_POLL + i),
+		);
+	});
+
 	test('static data holds hashed keys and a time, never server text, a token or the password', async () => {
 		const trigger = newErrors();
 		await trigger.poll();

@@ -1,5 +1,5 @@
 /** Shared set-up of the trigger tests: a Durst simulator with only scripted data, a user per test. */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { PollHarness } from '../harness/poll';
 import { DURST_AUTH_HEADER, DurstSimulator } from '../simulators/durst';
@@ -9,7 +9,7 @@ export const MINUTE = 60_000;
 export interface TriggerFixture {
 	sim: DurstSimulator;
 	user: { username: string; password: string };
-	credentials(): Record<string, IDataObject & { baseUrl: string }>;
+	credentials(): Record<string, ICredentialDataDecryptedObject>;
 	trigger(parameters: INodeParameters, staticData?: IDataObject): PollHarness;
 	/** Every password and token the simulator handed out: none may appear in output or static data. */
 	secrets(): string[];
@@ -39,7 +39,7 @@ export function useTriggerFixture(): TriggerFixture {
 			);
 			return [...passwords, ...new Set(tokens)];
 		},
-	} as TriggerFixture;
+	} as unknown as TriggerFixture;
 
 	beforeAll(async () => {
 		fixture.sim = await DurstSimulator.start({ generated: false });
