@@ -25,6 +25,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	IConnections,
 	INodeListSearchResult,
+	INodePropertyOptions,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { ICredentialsHelper, Workflow } from 'n8n-workflow';
@@ -318,14 +319,11 @@ export async function runNodes(options: RunOptions): Promise<RunResult> {
 	};
 }
 
-/** Runs a node's listSearch method as the editor does, through n8n-core's LoadOptionsContext. */
-export async function listSearch(
+/** The context the editor gives a node's methods: no execution, no static data. */
+function editorContext(
 	spec: NodeSpec,
 	credentials: Record<string, ICredentialDataDecryptedObject>,
-	method: string,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
+): LoadOptionsContext {
 	const node: INode = {
 		id: 'node-0',
 		name: 'Node 1',
@@ -353,6 +351,30 @@ export async function listSearch(
 		makeAdditionalData(undefined, credentials),
 		'parameters',
 	);
+	return context;
+}
+
+/** Runs a node's loadOptions method (a dropdown's list) as the editor does. */
+export async function loadOptions(
+	spec: NodeSpec,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	method: string,
+): Promise<INodePropertyOptions[]> {
+	const context = editorContext(spec, credentials);
+	const load = nodeTypes.getByNameAndVersion(spec.type).methods?.loadOptions?.[method];
+	if (!load) throw new Error(`No loadOptions method ${method}`);
+	return await load.call(context);
+}
+
+/** Runs a node's listSearch method as the editor does, through n8n-core's LoadOptionsContext. */
+export async function listSearch(
+	spec: NodeSpec,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	method: string,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const context = editorContext(spec, credentials);
 	const type = nodeTypes.getByNameAndVersion(spec.type);
 	const search = type.methods?.listSearch?.[method];
 	if (!search) throw new Error(`No listSearch method ${method}`);

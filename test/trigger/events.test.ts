@@ -4,12 +4,30 @@
  * entries, filters, the per-poll cap with carry-over.
  */
 import { expectNoSecretIn } from '../harness/assertions';
+import { DURST_TRIGGER_TYPE, loadOptions } from '../harness/engine';
 import { MAX_EVENTS_PER_POLL } from '../../nodes/DurstAnalytics/trigger/state';
 import { MINUTE, errorSummary, useTriggerFixture } from './support';
 
 const f = useTriggerFixture();
 
 const newErrors = (parameters = {}) => f.trigger({ event: 'newPrinterError', ...parameters });
+
+test("the printer picker lists the server's printers, added ones included", async () => {
+	f.sim.addPrinter({ id: 'P-2003', name: 'Night shift', serialNumber: 'SN-2003', status: 'Idle' });
+	const options = await loadOptions(
+		{ type: DURST_TRIGGER_TYPE, parameters: { event: 'newPrinterError' } },
+		f.credentials(),
+		'getPrinters',
+	);
+	expect(options.map((option) => option.value)).toEqual([
+		'P-1001',
+		'P-1002',
+		'P-1003',
+		'P-1004',
+		'P-2003',
+	]);
+	expect(options[0].name).toBe('Rho 1312 · SN DRH1312-0001 · Running (P-1001)');
+});
 
 describe('New Printer Error', () => {
 	test('the first poll reports nothing old; a new error once; the next poll nothing', async () => {
