@@ -104,7 +104,7 @@ describe.each(HOST_VERSIONS)('n8n %s: Durst Analytics Trigger', (version: HostVe
 		durst.requestLog.filter((entry) => entry.endpoint === DURST_ENDPOINTS.printers).length;
 
 	test('a breakdown runs the workflow once, with that printer; later polls stay quiet; one login', async () => {
-		// The activation poll, then one scheduled poll: n8n 2.x keeps state only from scheduled polls.
+		// The activation poll (the baseline), then one scheduled poll: the schedule runs.
 		await waitFor('two polls', () => polls() >= 2);
 		expect(alerts).toEqual([]);
 
