@@ -31,7 +31,13 @@ export function tokenProblem(token: unknown): string | undefined {
 	return undefined;
 }
 
-function page(title: string, body: string): string {
+/** Inline on every page; its hash goes into the login page's Content-Security-Policy. */
+export const PAGE_STYLE =
+	'body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}button{font-size:1rem;padding:.6rem 1.2rem;cursor:pointer}';
+/** The auto-login page's only script; static, so a hash can allow it. */
+export const AUTOLOGIN_SCRIPT = 'document.getElementById("autologin").submit();';
+
+export function page(title: string, body: string): string {
 	return [
 		'<!DOCTYPE html>',
 		'<html lang="en">',
@@ -42,7 +48,7 @@ function page(title: string, body: string): string {
 		'<meta name="referrer" content="no-referrer">',
 		'<meta name="robots" content="noindex, nofollow">',
 		`<title>${escapeHtml(title)}</title>`,
-		'<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}button{font-size:1rem;padding:.6rem 1.2rem;cursor:pointer}</style>',
+		`<style>${PAGE_STYLE}</style>`,
 		'</head>',
 		'<body>',
 		body,
@@ -63,7 +69,7 @@ export function buildAutologinPage(autologinUrl: string, token: string): string 
 			'<noscript><p>Press the button to continue.</p></noscript>',
 			'<button type="submit">Continue to Flussonic Watcher</button>',
 			'</form>',
-			'<script>document.getElementById("autologin").submit();</script>',
+			`<script>${AUTOLOGIN_SCRIPT}</script>`,
 		].join('\n'),
 	);
 }

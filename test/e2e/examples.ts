@@ -76,6 +76,18 @@ export function loadCredentials(targets: ExampleTargets): ExampleCredential[] {
 	) as ExampleCredential[];
 }
 
+/** Test-only workflows beside the examples (test/e2e/fixtures), retargeted the same way. */
+export function loadFixtures(targets: ExampleTargets, files: string[]): ExampleWorkflow[] {
+	const dir = path.join(path.dirname(EXAMPLES_DIR), 'test', 'e2e', 'fixtures');
+	return files.map((file) => {
+		const workflow = JSON.parse(
+			retarget(readFileSync(path.join(dir, file), 'utf8'), targets),
+		) as ExampleWorkflow;
+		if (targets.versionIds !== false) workflow.versionId = uuidFor(workflow.id);
+		return workflow;
+	});
+}
+
 export function loadWorkflows(targets: ExampleTargets): ExampleWorkflow[] {
 	return readdirSync(EXAMPLES_DIR)
 		.filter((file) => /^\d+-.*\.json$/.test(file))

@@ -258,6 +258,8 @@ export class WatcherSimulator extends SimulatorBase {
 	lastTokenRequestRaw: string | undefined = undefined;
 
 	tokensIssued = 0;
+	/** Every token issued, so tests can look for it where it must not be (never cleared by resets). */
+	readonly issuedTokenLog: string[] = [];
 	autologinSuccesses = 0;
 	autologinFailures = 0;
 	wrongApiKeyRejections = 0;
@@ -320,7 +322,9 @@ export class WatcherSimulator extends SimulatorBase {
 		const signature = this.sign(login, time, salt);
 		if (lifetime !== undefined) this.lifetimes.set(signature, lifetime);
 		this.tokensIssued += 1;
-		return `${login}:${time}:${salt}:${signature}`;
+		const token = `${login}:${time}:${salt}:${signature}`;
+		this.issuedTokenLog.push(token);
+		return token;
 	}
 
 	/** Checks a token without consuming it. */

@@ -6,7 +6,7 @@ import type {
 
 import { EDITOR_TIMEOUT_SECONDS } from '../../shared/runOptions';
 import { credentialTestNode, legacySend, testFailure } from '../../shared/transport/credentialTest';
-import type { WatcherSession } from '../transport/session';
+import type { WatcherConnection } from '../transport/session';
 import { watcherApiRequest } from '../transport/request';
 import { watcherEndpoint } from '../transport/session';
 import { API_KEY_HEADER } from '../transport/vendor';
@@ -21,7 +21,7 @@ export async function flussonicWatcherApiTest(
 		const data = credential.data ?? {};
 		const { endpoint, apiKey } = watcherEndpoint(node, data, EDITOR_TIMEOUT_SECONDS);
 		const send = legacySend(this);
-		const session: WatcherSession = {
+		const session: WatcherConnection = {
 			node,
 			endpoint,
 			// What the credential's `authenticate` adds on a node's calls; the legacy helper does not apply it.

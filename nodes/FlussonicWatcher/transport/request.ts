@@ -1,7 +1,7 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import { answerError, exchange, notJsonError } from '../../shared/transport/request';
-import type { WatcherSession } from './session';
+import type { WatcherConnection } from './session';
 
 interface WatcherRequest {
 	method: IHttpRequestMethods;
@@ -15,7 +15,7 @@ interface WatcherRequest {
 
 /** A Watcher API call that expects JSON; any other status or body is the matching error. */
 export async function watcherApiRequest(
-	session: WatcherSession,
+	session: WatcherConnection,
 	request: WatcherRequest,
 	itemIndex?: number,
 ): Promise<unknown> {

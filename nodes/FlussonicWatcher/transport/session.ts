@@ -12,15 +12,23 @@ import { cancelSignalOf, readTimeoutSeconds } from '../../shared/runOptions';
 import type { Endpoint, Send } from '../../shared/transport/request';
 import { SecretSet } from '../../shared/transport/secrets';
 import { normalizeServerUrl } from '../../shared/url';
+import type { TicketKey } from '../privateLinks/tickets';
+import { ticketKey } from '../privateLinks/tickets';
 import { CREDENTIAL_TYPE, WATCHER } from './vendor';
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
 
-export interface WatcherSession {
+/** What a request needs: the node's and the credential Test's calls share it. */
+export interface WatcherConnection {
 	node: INode;
 	endpoint: Endpoint;
 	/** n8n's request helper with the credential applied (its `authenticate` adds the API key). */
 	send: Send;
+}
+
+export interface WatcherSession extends WatcherConnection {
+	/** Seals private links; derived from the API key, which the session does not keep. */
+	ticketKey: TicketKey;
 }
 
 export function serverUrlOf(node: INode, raw: unknown): string {
@@ -90,14 +98,24 @@ export async function openWatcherSession(ctx: Context): Promise<WatcherSession> 
 		type: CREDENTIAL_TYPE,
 		data,
 	};
-	const { endpoint } = watcherEndpoint(node, data, readTimeoutSeconds(ctx), cancelSignalOf(ctx));
+	const { endpoint, apiKey } = watcherEndpoint(
+		node,
+		data,
+		readTimeoutSeconds(ctx),
+		cancelSignalOf(ctx),
+	);
 	const send: Send = async (options: IHttpRequestOptions) =>
 		await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, {
 			credentialsDecrypted: credential,
 		});
-	return { node, endpoint, send };
+	return { node, endpoint, send, ticketKey: ticketKey(apiKey, new URL(endpoint.baseUrl).origin) };
 }
 
-export function autologinUrl(session: WatcherSession): string {
-	return `${session.endpoint.baseUrl}/vsaas/autologin`;
+export function autologinUrl(session: WatcherConnection): string {
+	return autologinUrlOf(session.endpoint.baseUrl);
+}
+
+/** Where Watcher takes the token: only by a form POST. */
+export function autologinUrlOf(baseUrl: string): string {
+	return `${baseUrl}/vsaas/autologin`;
 }

@@ -40,7 +40,40 @@ export function loginField(displayOptions: Show): INodeProperties {
 	};
 }
 
-export function tokenOptionsField(displayOptions: Show): INodeProperties {
+export function tokenOptionsField(
+	displayOptions: Show,
+	extra: INodeProperties[] = [],
+): INodeProperties {
+	const options: INodeProperties[] = [
+		concurrencyOption,
+		{
+			displayName: 'Session Lifetime (Minutes)',
+			name: 'sessionLifetimeMinutes',
+			type: 'number',
+			default: 480,
+			typeOptions: { minValue: 1 },
+			description:
+				"How long the Watcher session opened by the link lasts. Unset: Watcher's default.",
+		},
+		timeoutOption,
+		{
+			displayName: 'Valid for (Minutes)',
+			name: 'validForMinutes',
+			type: 'number',
+			default: 60,
+			typeOptions: { minValue: 1 },
+			description:
+				'How long, from now, the token can be used to sign in. Use this or Valid Till, not both.',
+		},
+		{
+			displayName: 'Valid Till',
+			name: 'validTill',
+			type: 'dateTime',
+			default: '',
+			description:
+				'Until when the token can be used to sign in. Use this or Valid for (Minutes), not both.',
+		},
+	];
 	return {
 		displayName: 'Options',
 		name: 'options',
@@ -48,35 +81,7 @@ export function tokenOptionsField(displayOptions: Show): INodeProperties {
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions,
-		options: [
-			concurrencyOption,
-			{
-				displayName: 'Session Lifetime (Minutes)',
-				name: 'sessionLifetimeMinutes',
-				type: 'number',
-				default: 480,
-				typeOptions: { minValue: 1 },
-				description:
-					"How long the Watcher session opened by the link lasts. Unset: Watcher's default.",
-			},
-			timeoutOption,
-			{
-				displayName: 'Valid for (Minutes)',
-				name: 'validForMinutes',
-				type: 'number',
-				default: 60,
-				typeOptions: { minValue: 1 },
-				description:
-					'How long, from now, the token can be used to sign in. Use this or Valid Till, not both.',
-			},
-			{
-				displayName: 'Valid Till',
-				name: 'validTill',
-				type: 'dateTime',
-				default: '',
-				description:
-					'Until when the token can be used to sign in. Use this or Valid for (Minutes), not both.',
-			},
-		],
+		// n8n's lint wants a collection's options in alphabetical order.
+		options: [...options, ...extra].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }

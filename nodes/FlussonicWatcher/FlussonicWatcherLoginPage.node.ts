@@ -1,0 +1,113 @@
+import type {
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { flussonicWatcherApiTest } from './methods/credentialTest';
+import { loginPageWebhook } from './privateLinks/webhook';
+import { apiKeyOf, serverUrlOf } from './transport/session';
+import { CREDENTIAL_TYPE } from './transport/vendor';
+
+export class FlussonicWatcherLoginPage implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Flussonic Watcher Login Page',
+		name: 'flussonicWatcherLoginPage',
+		icon: { light: 'file:flussonicWatcher.svg', dark: 'file:flussonicWatcher.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"/webhook/" + $parameter["path"]}}',
+		description:
+			'Serves private, single-use Watcher sign-in links: the person who opens one lands signed in',
+		defaults: { name: 'Watcher Login Page' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'flussonicWatcherApi', required: true, testedBy: 'flussonicWatcherApiTest' },
+		],
+		webhooks: [
+			{
+				name: 'setup',
+				httpMethod: 'GET',
+				responseMode: 'onReceived',
+				path: '={{$parameter["path"]}}',
+				isFullPath: true,
+			},
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '={{$parameter["path"]}}',
+				isFullPath: true,
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Activate the workflow, then use its production URL as the Link Base URL of Generate Link (Link Type: Private). Each visit that opens a ticket gives one item: time, outcome, login, user agent.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Path',
+				name: 'path',
+				type: 'string',
+				default: 'watcher-login',
+				required: true,
+				placeholder: 'watcher-login',
+				description:
+					'The webhook path of the page: links are &lt;n8n URL&gt;/webhook/&lt;path&gt;#…',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Require a Click',
+						name: 'requireClick',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether the page shows who the link signs in and waits for a click before using it. Turn on for links sent by e-mail: mail scanners open links and run their scripts.',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: { flussonicWatcherApiTest },
+	};
+
+	/**
+	 * Nothing is registered outside n8n: the page is n8n's own webhook. Activation still checks the
+	 * credential, so a page that could open no ticket fails to activate instead of failing visitors.
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const data = await this.getCredentials(CREDENTIAL_TYPE);
+				serverUrlOf(this.getNode(), data.baseUrl);
+				apiKeyOf(this.getNode(), data.apiKey);
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await loginPageWebhook(this);
+	}
+}

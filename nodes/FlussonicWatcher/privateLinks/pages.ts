@@ -1,0 +1,139 @@
+/**
+ * The pages of the one-node login page, each complete (no external resource) and each with its
+ * own Content-Security-Policy: only its own inline script and style (by hash), forms only to
+ * where that page must post. Pure functions.
+ */
+import { createHash } from 'node:crypto';
+
+import { AUTOLOGIN_SCRIPT, PAGE_STYLE, buildAutologinPage, escapeHtml, page } from '../loginPage';
+import type { TicketProblem } from './tickets';
+
+export interface Page {
+	status: number;
+	html: string;
+	csp: string;
+}
+
+/**
+ * The page every link opens, the same for everyone: its script takes the ticket from the fragment
+ * (which no server sees), removes it from the address bar and history, and posts it to this node.
+ */
+const READER_SCRIPT = [
+	'(function(){',
+	'var ticket=location.hash.slice(1);',
+	'try{history.replaceState(null,"",location.pathname+location.search);}catch(e){}',
+	'if(!ticket){document.getElementById("status").textContent="This sign-in link is incomplete. Ask for a new link.";return;}',
+	'var form=document.getElementById("redeem");',
+	'form.elements.ticket.value=ticket;',
+	'form.submit();',
+	'})();',
+].join('');
+
+function hashSource(source: string): string {
+	return `'sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}'`;
+}
+
+const STYLE_SOURCE = hashSource(PAGE_STYLE);
+
+function csp(script: string | undefined, formAction: string): string {
+	return [
+		"default-src 'none'",
+		`style-src ${STYLE_SOURCE}`,
+		`script-src ${script === undefined ? "'none'" : hashSource(script)}`,
+		`form-action ${formAction}`,
+		"base-uri 'none'",
+		"frame-ancestors 'none'",
+	].join('; ');
+}
+
+export type Step = 'redeem' | 'confirm';
+
+/** What a GET of the link answers. With Require a Click, the posted step only shows who it is for. */
+export function readerPage(requireClick: boolean): Page {
+	const step: Step = requireClick ? 'confirm' : 'redeem';
+	return {
+		status: 200,
+		csp: csp(READER_SCRIPT, "'self'"),
+		html: page(
+			'Signing in to Flussonic Watcher',
+			[
+				'<p id="status">Opening your sign-in link…</p>',
+				'<noscript><p id="no-script">This sign-in link needs JavaScript: its secret part never leaves your browser except to this page. Turn JavaScript on and open the link again.</p></noscript>',
+				'<form id="redeem" method="POST" action="">',
+				'<input type="hidden" name="ticket" value="">',
+				`<input type="hidden" name="step" value="${step}">`,
+				'</form>',
+				`<script>${READER_SCRIPT}</script>`,
+			].join('\n'),
+		),
+	};
+}
+
+/** Require a Click: who the link signs in, and a button; nothing is redeemed before the click. */
+export function confirmPage(login: string, ticketText: string): Page {
+	return {
+		status: 200,
+		csp: csp(undefined, "'self'"),
+		html: page(
+			'Sign in to Flussonic Watcher',
+			[
+				`<h1 id="confirm">Sign in to Flussonic Watcher as ${escapeHtml(login)}?</h1>`,
+				'<form id="redeem" method="POST" action="">',
+				`<input type="hidden" name="ticket" value="${escapeHtml(ticketText)}">`,
+				'<input type="hidden" name="step" value="redeem">',
+				'<button type="submit" id="sign-in">Sign in</button>',
+				'</form>',
+				'<p>This link works once. If you did not ask for it, close this page.</p>',
+			].join('\n'),
+		),
+	};
+}
+
+/** The form that posts the token to Watcher, allowed to post there and nowhere else. */
+export function autologinPage(autologinUrl: string, token: string): Page {
+	return {
+		status: 200,
+		csp: csp(AUTOLOGIN_SCRIPT, new URL(autologinUrl).origin),
+		html: buildAutologinPage(autologinUrl, token),
+	};
+}
+
+export type Refusal = TicketProblem | 'alreadyUsed';
+
+const REFUSALS: Record<Refusal, { status: number; title: string; text: string }> = {
+	alreadyUsed: {
+		status: 410,
+		title: 'This sign-in link has already been used',
+		text: 'Each link signs in once. Ask for a new link.',
+	},
+	expired: {
+		status: 410,
+		title: 'This sign-in link has expired',
+		text: 'Links work for a short time only. Ask for a new link.',
+	},
+	tampered: {
+		status: 400,
+		title: 'This sign-in link has been altered',
+		text: 'The link is not the one that was sent. Ask for a new link, and copy it whole.',
+	},
+	unknownKey: {
+		status: 400,
+		title: 'This sign-in link is not for this page',
+		text: 'It was made for another Watcher, or before its API key changed. Ask for a new link.',
+	},
+	malformed: {
+		status: 400,
+		title: 'This sign-in link is not valid',
+		text: 'The link is incomplete or damaged. Ask for a new link, and copy it whole.',
+	},
+};
+
+/** Pages that post nothing: forms are not allowed at all. */
+export function refusalPage(reason: Refusal): Page {
+	const { status, title, text } = REFUSALS[reason];
+	return {
+		status,
+		csp: csp(undefined, "'none'"),
+		html: page(title, [`<h1 id="${reason}">${title}</h1>`, `<p>${text}</p>`].join('\n')),
+	};
+}
