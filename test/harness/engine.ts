@@ -186,6 +186,8 @@ export function makeAdditionalData(
 export interface NodeSpec {
 	name?: string;
 	type: string;
+	/** Default 1: what a node saved before a newer version existed runs as. */
+	typeVersion?: number;
 	parameters: INode['parameters'];
 	continueOnFail?: boolean;
 	credentialType?: string;
@@ -221,7 +223,7 @@ export async function runNodes(options: RunOptions): Promise<RunResult> {
 		id: `node-${index}`,
 		name: spec.name ?? `Node ${index + 1}`,
 		type: spec.type,
-		typeVersion: 1,
+		typeVersion: spec.typeVersion ?? 1,
 		position: [index * 200, 0],
 		parameters: spec.parameters,
 		onError: spec.continueOnFail ? 'continueRegularOutput' : undefined,

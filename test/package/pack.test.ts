@@ -93,7 +93,7 @@ describe('the packed package (npm pack)', () => {
 
 	test("holds every file of package.json's n8n section", () => {
 		const listed = [...packageJson.n8n.nodes, ...packageJson.n8n.credentials];
-		expect(listed.length).toBe(5);
+		expect(listed.length).toBe(6);
 		expect(listed.filter((file) => !paths.includes(file))).toEqual([]);
 	});
 
@@ -106,7 +106,7 @@ describe('the packed package (npm pack)', () => {
 			unexpected: code.filter((p) => !expected.includes(p)),
 		}).toEqual({ missing: [], unexpected: [] });
 		expect(expected.filter((p) => p.endsWith('.svg')).length).toBeGreaterThanOrEqual(4);
-		expect(expected.filter((p) => p.endsWith('.node.json'))).toHaveLength(3);
+		expect(expected.filter((p) => p.endsWith('.node.json'))).toHaveLength(4);
 	});
 
 	test('source maps belong to a shipped .js file and do not embed the TypeScript sources', () => {

@@ -1,0 +1,122 @@
+/**
+ * Sealing and opening tickets: every byte is authenticated, each way a ticket can fail has its
+ * own answer, and the text is strict base64url.
+ */
+import type { Ticket } from '../../nodes/FlussonicWatcher/privateLinks/tickets';
+import {
+	MAX_TICKET_LENGTH,
+	newTicketId,
+	openTicket,
+	sealTicket,
+	ticketKey,
+} from '../../nodes/FlussonicWatcher/privateLinks/tickets';
+
+const ORIGIN = 'https://watcher.example.com';
+const key = ticketKey('api-key-1', ORIGIN);
+const NOW = Date.UTC(2026, 10, 23, 12);
+
+function ticket(overrides: Partial<Ticket> = {}): Ticket {
+	return {
+		id: newTicketId(),
+		login: 'o\'brien+"x"<y>@example.com',
+		token: 'o\'brien+"x"<y>@example.com:1795000000:ab12:0123456789abcdef',
+		expiresAt: NOW + 15 * 60_000,
+		...overrides,
+	};
+}
+
+/** The ticket with the byte at `index` flipped. */
+function flipped(text: string, index: number): string {
+	const bytes = Buffer.from(text, 'base64url');
+	bytes[index] ^= 0x01;
+	return bytes.toString('base64url');
+}
+
+test('a sealed ticket opens to what was sealed, and holds nothing readable', () => {
+	const original = ticket();
+	const text = sealTicket(key, original);
+	expect(openTicket(key, text, NOW)).toEqual({ ticket: original });
+	expect(text).toMatch(/^[A-Za-z0-9_-]+$/);
+	const decoded = Buffer.from(text, 'base64url').toString('latin1');
+	for (const part of ['brien', '1795000000', '0123456789abcdef', original.id]) {
+		expect(decoded).not.toContain(part);
+		expect(text).not.toContain(part);
+	}
+});
+
+test('the same ticket sealed twice gives two texts (random IV)', () => {
+	const original = ticket();
+	expect(sealTicket(key, original)).not.toBe(sealTicket(key, original));
+	expect(newTicketId()).not.toBe(newTicketId());
+	expect(newTicketId()).toMatch(/^[A-Za-z0-9_-]{22}$/);
+});
+
+test('expired at its expiry instant, not a millisecond before', () => {
+	const text = sealTicket(key, ticket({ expiresAt: NOW }));
+	expect(openTicket(key, text, NOW - 1)).toHaveProperty('ticket.expiresAt', NOW);
+	expect(openTicket(key, text, NOW - 1)).not.toHaveProperty('problem');
+	expect(openTicket(key, text, NOW)).toMatchObject({ problem: 'expired' });
+});
+
+test('another API key or another Watcher origin: unknown key', () => {
+	const text = sealTicket(key, ticket());
+	expect(openTicket(ticketKey('api-key-2', ORIGIN), text, NOW)).toEqual({ problem: 'unknownKey' });
+	expect(openTicket(ticketKey('api-key-1', 'https://other.example.com'), text, NOW)).toEqual({
+		problem: 'unknownKey',
+	});
+});
+
+describe('every byte is checked', () => {
+	const text = sealTicket(key, ticket());
+	const length = Buffer.from(text, 'base64url').length;
+
+	test('the version byte', () => {
+		expect(openTicket(key, flipped(text, 0), NOW)).toEqual({ problem: 'malformed' });
+	});
+
+	test.each([1, 2, 3, 4])('key id byte %i', (index) => {
+		expect(openTicket(key, flipped(text, index), NOW)).toEqual({ problem: 'unknownKey' });
+	});
+
+	test('each byte of IV, ciphertext and tag', () => {
+		for (let index = 5; index < length; index++) {
+			expect(openTicket(key, flipped(text, index), NOW)).toEqual({ problem: 'tampered' });
+		}
+	});
+
+	test('cut short or lengthened', () => {
+		const bytes = Buffer.from(text, 'base64url');
+		expect(openTicket(key, bytes.subarray(0, length - 1).toString('base64url'), NOW)).toEqual({
+			problem: 'tampered',
+		});
+		expect(
+			openTicket(key, Buffer.concat([bytes, Buffer.from([0])]).toString('base64url'), NOW),
+		).toEqual({ problem: 'tampered' });
+		expect(openTicket(key, bytes.subarray(0, 20).toString('base64url'), NOW)).toEqual({
+			problem: 'malformed',
+		});
+	});
+});
+
+describe('strict base64url', () => {
+	const text = sealTicket(key, ticket());
+	test.each([
+		['padding', `${text}==`],
+		['standard base64 characters', text.replace(/-/g, '+').replace(/_/g, '/') + '+/'],
+		['a space', `${text.slice(0, 10)} ${text.slice(10)}`],
+		['a line break', `${text}\n`],
+		['percent-encoding', encodeURIComponent(`${text}=`)],
+		['an impossible length (1 modulo 4)', text + 'A'.repeat((5 - (text.length % 4)) % 4 || 4)],
+		['empty', ''],
+		['too long', 'A'.repeat(MAX_TICKET_LENGTH + 1)],
+	])('%s: malformed', (_label, value) => {
+		expect(openTicket(key, value, NOW)).toEqual({ problem: 'malformed' });
+	});
+
+	test.each([[undefined], [null], [42], [['a']], [{ ticket: text }]])(
+		'not a string (%j): malformed',
+		(value) => {
+			expect(openTicket(key, value, NOW)).toEqual({ problem: 'malformed' });
+		},
+	);
+});
