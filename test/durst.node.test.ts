@@ -316,6 +316,30 @@ describe('the token cache', () => {
 		expect(sim.logins).toBe(2);
 	});
 
+	test.each([
+		[{}, 10],
+		[{ maxConcurrency: 1 }, 1],
+		[{ maxConcurrency: 25 }, 25],
+	])('Max Concurrent Requests %j: %i requests in flight at most', async (options, inFlight) => {
+		await run([printers()]);
+		sim.latencyMs = 50;
+		sim.resetCounters();
+		const items = Array.from({ length: 30 }, () => ({ id: 'P-1002' }));
+		const result = await run(
+			[
+				durst({
+					resource: 'printer',
+					operation: 'get',
+					printerId: printer('={{ $json.id }}'),
+					options,
+				}),
+			],
+			{ items },
+		);
+		expect(result.output()).toHaveLength(30);
+		expect(sim.peakInFlight).toBe(inFlight);
+	});
+
 	test('a changed password does not reuse the old entry: new login, entry replaced', async () => {
 		const first = await run([logIn()]);
 		const oldEntries = tokenEntries(first.savedStaticData);

@@ -316,6 +316,8 @@ export abstract class SimulatorBase {
 	private readonly requestedPort: number;
 	private boundPort: number | undefined;
 	private latency = 0;
+	private inFlight = 0;
+	private peak = 0;
 	private readonly baseNow: () => number;
 	private clockOffsetMs = 0;
 	private readonly maxBodyBytes: number;
@@ -536,11 +538,17 @@ export abstract class SimulatorBase {
 		return this.injected;
 	}
 
+	/** The most API requests this server held at once since the last reset (a client's concurrency). */
+	get peakInFlight(): number {
+		return this.peak;
+	}
+
 	resetCounters(): void {
 		this.callCounts.clear();
 		this.pathCounts.clear();
 		this.total = 0;
 		this.injected = 0;
+		this.peak = this.inFlight;
 		this.onResetCounters();
 	}
 
@@ -608,7 +616,13 @@ export abstract class SimulatorBase {
 		this.onArrival(simReq, routed.key);
 
 		const failure = this.takeFailure(simReq, routed.key);
-		await this.wait(this.latency);
+		this.inFlight += 1;
+		this.peak = Math.max(this.peak, this.inFlight);
+		try {
+			await this.wait(this.latency);
+		} finally {
+			this.inFlight -= 1;
+		}
 		if (this.server === undefined || res.destroyed) return;
 
 		if (failure !== undefined) {
