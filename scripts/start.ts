@@ -96,11 +96,15 @@ n8n is running at ${host.baseUrl}
 Try:
   1. A chat bot asks for a link:
        curl -s -X POST ${host.baseUrl}/webhook/watcher-link -H 'content-type: application/json' -d '{"email":"demo@example.com"}'
-     Open the "link" it returns in a browser: the page posts the token to the Watcher simulator,
-     which shows "demo@example.com" logged in.
+     Open the "link" it returns in a browser: the login page redeems its ticket (once) and posts the
+     token to the Watcher simulator, which shows "demo@example.com" logged in. Open it again: the link
+     is used up.
   2. In the editor, open "Durst: two nodes, one token" and click "Execute workflow": one login, two nodes.
      Counters: curl -s ${sims.durst.url}/__sim/stats
   3. Open "Durst: daily error report" and execute it: one summary item of the last 24 hours.
+  4. Open "Durst: printer breakdown alert" and activate it (its first poll records the statuses); then:
+       curl -s -X POST ${sims.durst.url}/__sim/timeline -H 'content-type: application/json' -d '{"type":"status","printerId":"P-1001","status":"Breakdown"}'
+     Within a minute (its poll time) the workflow runs once with the alert for P-1001.
 
 Ctrl-C stops n8n and the simulators.`);
 }
