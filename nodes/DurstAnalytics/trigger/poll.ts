@@ -114,7 +114,29 @@ async function statusPoll(run: PollRun, chosen: string[]): Promise<IDataObject[]
 	return next.events;
 }
 
+/**
+ * Polls under way in this process. n8n starts a poll on schedule without waiting for the one
+ * before; two at once would read the same state and report the same events.
+ */
+const running = new Set<string>();
+
 export async function pollDurst(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const key = `${ctx.getWorkflow().id ?? ''}|${ctx.getNode().id}|${ctx.getMode()}`;
+	if (running.has(key)) {
+		ctx.logger.warn(
+			'Durst Analytics Trigger: the previous poll is still running; this one is skipped',
+		);
+		return null;
+	}
+	running.add(key);
+	try {
+		return await pollOnce(ctx);
+	} finally {
+		running.delete(key);
+	}
+}
+
+async function pollOnce(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const event = ctx.getNodeParameter('event', '') as string;
 	const chosen = readList(ctx, 'printerIds', 'Printer Names or IDs');
 	const run: PollRun = {

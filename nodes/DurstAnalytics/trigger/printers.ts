@@ -22,9 +22,11 @@ export interface Printer {
 	json: IDataObject;
 }
 
+/** An ID from the server becomes a path segment: "." and ".." would change the path. */
 function printerId(value: unknown): string | undefined {
 	const id = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
-	return id !== '' && id.length <= MAX_ID_LENGTH ? id : undefined;
+	if (id === '' || id === '.' || id === '..' || id.length > MAX_ID_LENGTH) return undefined;
+	return id;
 }
 
 /** GET /api/v1/printers, entries without a usable `id` left out. */
@@ -45,10 +47,14 @@ export async function listPrinters(run: PollRun): Promise<Printer[]> {
 		);
 	}
 	const printers: Printer[] = [];
+	const ids = new Set<string>();
 	for (const entry of response.body as unknown[]) {
 		if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) continue;
 		const id = printerId((entry as IDataObject).id);
-		if (id !== undefined) printers.push({ id, json: entry as IDataObject });
+		// A printer listed twice counts once (the first entry), or its status would flip every poll.
+		if (id === undefined || ids.has(id)) continue;
+		ids.add(id);
+		printers.push({ id, json: entry as IDataObject });
 	}
 	if (printers.length > MAX_PRINTERS) {
 		throw new NodeOperationError(

@@ -20,10 +20,17 @@ export const MAX_EVENTS_PER_POLL = 100;
 /** Reported events remembered at most (the oldest are forgotten first). */
 export const MAX_SEEN = 5_000;
 const STATE_VERSION = 1;
+/** More than the printers a poll may visit: anything beyond is not ours. */
+const MAX_STATUSES = 1_000;
 const MAX_STATUS_LENGTH = 64;
 
 export interface TriggerState {
 	cursor: number;
+	/**
+	 * No window starts before this: what lies before it was forgotten. It only moves forward, so a
+	 * cursor held back for carried-over events cannot reach events already forgotten.
+	 */
+	floor: number;
 	seen: Map<string, number>;
 	statuses: Map<string, string>;
 }
@@ -32,8 +39,14 @@ interface StoredState {
 	v: number;
 	event: string;
 	cursor: number;
+	floor: number;
 	seen: Record<string, number>;
 	statuses: Record<string, string>;
+}
+
+/** Where the next window starts. */
+export function windowStart(state: TriggerState, now: number): number {
+	return Math.max(state.cursor - OVERLAP_MS, state.floor, now - MAX_WINDOW_MS);
 }
 
 /** A short, fixed-size key: server text never lands in static data as such, only its hash. */
@@ -61,31 +74,38 @@ export function loadState(
 ): TriggerState | undefined {
 	const stored = staticData.trigger;
 	if (!isRecord(stored) || stored.v !== STATE_VERSION || stored.event !== event) return undefined;
-	const { cursor, seen, statuses } = stored;
+	const { cursor, floor, seen, statuses } = stored;
 	if (typeof cursor !== 'number' || !Number.isFinite(cursor)) return undefined;
+	if (typeof floor !== 'number' || !Number.isFinite(floor) || floor > cursor) return undefined;
 	if (cursor > now + FUTURE_SKEW_MS || !isRecord(seen) || !isRecord(statuses)) return undefined;
-	const state: TriggerState = { cursor, seen: new Map(), statuses: new Map() };
+	const state: TriggerState = { cursor, floor, seen: new Map(), statuses: new Map() };
 	for (const [key, at] of Object.entries(seen).slice(0, MAX_SEEN)) {
-		if (typeof at === 'number' && Number.isFinite(at)) state.seen.set(key, at);
+		// A remembered time past what any window asks for would never be forgotten.
+		if (typeof at === 'number' && Number.isFinite(at) && at <= now + FUTURE_SKEW_MS)
+			state.seen.set(key, at);
 	}
-	for (const [id, status] of Object.entries(statuses)) {
+	for (const [id, status] of Object.entries(statuses).slice(0, MAX_STATUSES)) {
 		if (typeof status === 'string') state.statuses.set(id, status.slice(0, MAX_STATUS_LENGTH));
 	}
 	return state;
 }
 
 /**
- * Forgets what no later window can return (events older than the next window's start) and, past
- * the cap, the oldest, then stores the state whole (one assignment: n8n marks static data changed).
+ * Forgets what no later window can return (events before the next window's start) and, past the
+ * cap, the oldest, then stores the state whole (one assignment: n8n marks static data changed).
  */
 export function saveState(staticData: IDataObject, event: string, state: TriggerState): void {
-	const horizon = state.cursor - OVERLAP_MS;
-	const kept = [...state.seen].filter(([, at]) => at >= horizon);
+	let floor = Math.min(Math.max(state.cursor - OVERLAP_MS, state.floor), state.cursor);
+	const kept = [...state.seen].filter(([, at]) => at >= floor);
 	kept.sort((a, b) => b[1] - a[1]);
+	const forgotten = kept[MAX_SEEN];
+	// Past the cap the oldest are forgotten, and no later window may reach back to them.
+	if (forgotten !== undefined) floor = Math.min(Math.max(floor, forgotten[1] + 1), state.cursor);
 	const stored: StoredState = {
 		v: STATE_VERSION,
 		event,
 		cursor: state.cursor,
+		floor,
 		seen: Object.fromEntries(kept.slice(0, MAX_SEEN)),
 		statuses: Object.fromEntries(state.statuses),
 	};

@@ -7,6 +7,7 @@ import type { PollRun } from '../printers';
 import { eachPrinter, periodEntries, vendorTime, watchedPrinterIds } from '../printers';
 import { eventKey } from '../state';
 import type { Finder, Found } from '../windowed';
+import { inWindow } from '../windowed';
 
 export const option = {
 	name: 'Job Finished',
@@ -23,20 +24,26 @@ export const noun = 'finished job';
 export const JOB_LOOKBACK_MS = 24 * 3_600_000;
 
 export function finder(chosen: string[]): Finder {
-	return async (run, from, to) => {
+	return async (run, window) => {
 		const ids = await watchedPrinterIds(run, chosen);
 		return await eachPrinter(run, ids, async (printerId) => {
-			const jobs = await periodEntries(run, printerId, 'jobs', from - JOB_LOOKBACK_MS, to);
+			const jobs = await periodEntries(
+				run,
+				printerId,
+				'jobs',
+				window.from - JOB_LOOKBACK_MS,
+				window.to,
+			);
 			if (jobs === undefined) return undefined;
 			const found: Found[] = [];
 			for (const job of jobs) {
 				// Job states are not documented; a job with an end time has ended, whatever its state says.
 				const at = vendorTime(job.endTime);
-				if (at === undefined || at < from || at > to) continue;
+				if (at === undefined) continue;
 				const key = eventKey(printerId, job.id, job.startTime);
 				found.push({ key, at, printerId, json: { printerId, ...job } });
 			}
-			return found;
+			return inWindow(found, window);
 		});
 	};
 }

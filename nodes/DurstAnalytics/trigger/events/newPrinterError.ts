@@ -1,5 +1,6 @@
 /** New Printer Error: every error entry of the watched printers not reported before. */
 import type { Finder, Found } from '../windowed';
+import { inWindow } from '../windowed';
 import { eachPrinter, periodEntries, vendorTime, watchedPrinterIds } from '../printers';
 import { eventKey } from '../state';
 
@@ -13,10 +14,10 @@ export const option = {
 export const noun = 'printer error';
 
 export function finder(chosen: string[]): Finder {
-	return async (run, from, to) => {
+	return async (run, window) => {
 		const ids = await watchedPrinterIds(run, chosen);
 		return await eachPrinter(run, ids, async (printerId) => {
-			const errors = await periodEntries(run, printerId, 'errors', from, to);
+			const errors = await periodEntries(run, printerId, 'errors', window.from, window.to);
 			if (errors === undefined) return undefined;
 			const found: Found[] = [];
 			for (const error of errors) {
@@ -32,7 +33,7 @@ export function finder(chosen: string[]): Finder {
 				);
 				found.push({ key, at, printerId, json: { printerId, ...error } });
 			}
-			return found;
+			return inWindow(found, window);
 		});
 	};
 }

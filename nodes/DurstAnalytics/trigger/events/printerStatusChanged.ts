@@ -43,6 +43,7 @@ export async function start(run: PollRun, filter: StatusFilter): Promise<Trigger
 	const printers = await watchedPrinters(run, filter);
 	return {
 		cursor: run.now,
+		floor: run.now,
 		seen: new Map(),
 		statuses: new Map(printers.map((printer) => [printer.id, statusText(printer.json.status)])),
 	};
@@ -72,7 +73,7 @@ export async function next(
 		if (changed) events.push(item(printer, previous));
 		statuses.set(printer.id, status);
 	}
-	return { events, state: { ...state, cursor: run.now, statuses } };
+	return { events, state: { ...state, cursor: run.now, floor: run.now, statuses } };
 }
 
 /** For "Fetch Test Event": the printers now in a wanted status, with the status last seen. */
