@@ -18,6 +18,7 @@ import { SCRYPT_PARAMETERS } from '../nodes/DurstAnalytics/tokenCache/crypto';
 import type { HostVersion } from '../test/e2e/n8nHost';
 import { N8nHost, hostInstalled, nodeOutputItems, runError } from '../test/e2e/n8nHost';
 import { ProcessTreeSampler, machineInfo } from './procmem';
+import { runQueueBench } from './queue';
 import type { Execution, RunMeta } from './report';
 import { writeResults } from './report';
 import type { CaseId, CaseSpec, Targets, Workflow } from './workflows';
@@ -33,16 +34,31 @@ interface Options {
 	verbose: boolean;
 	/** Where `n8n execute` writes V8 CPU profiles (--cpu-prof), to see where a case spends its time. */
 	cpuProfileDir?: string;
+	/** `--queue`: webhook load on regular-mode n8n and on a queue-mode cluster (bench/queue.ts) instead of the cases. */
+	queue: boolean;
+	/** `--no-answer-probe` (with --queue): the unanswered-webhook reproduction instead. */
+	noAnswerProbe: boolean;
+	/** Queue mode: workers, and calls in flight. */
+	workers: number;
+	concurrency: number;
 }
 
 const USAGE = `usage: run.js [--quick] [--n 100,1000] [--latency 0,20] [--repeat R] [--cases a,b,...] [--verbose] [--cpu-prof DIR]
+       run.js --queue [--n 300] [--latency 20] [--concurrency 20] [--workers 2] [--no-answer-probe] [--verbose]
   --quick      N=100 at 20 ms, one run per case (for development)
   --n          item counts (default 100,1000)
   --latency    simulator latencies in ms (default 0,20)
   --repeat     executions per case; the table shows the median (default 3: this machine is noisy)
   --cases      subset of ${CASE_ORDER.join(',')} (b needs a)
   --verbose    pass n8n's own output through
-  --cpu-prof   write a V8 CPU profile of every \`n8n execute\` into DIR (times are then not comparable)`;
+  --cpu-prof   write a V8 CPU profile of every \`n8n execute\` into DIR (times are then not comparable)
+  --queue      webhook load (Webhook -> Durst -> Respond, N calls, default 300) on regular-mode n8n
+               (SQLite, then PostgreSQL) and on a queue-mode cluster (main + workers, PostgreSQL, Redis):
+               executions/s, latency percentiles, logins, CPU and peak memory per process
+  --concurrency  calls in flight with --queue (default 20)
+  --workers    workers of the queue-mode cluster (default 2)
+  --no-answer-probe  with --queue: reproduce webhook calls left without an answer (no nodes of ours),
+               n8n's default job retention against finished jobs kept (default N 900)`;
 
 function parseList(flag: string, text: string | undefined, min: number): number[] {
 	const values = (text ?? '').split(',').map((part) => Number(part.trim()));
@@ -65,6 +81,10 @@ export function parseArgs(argv: readonly string[]): Options {
 		repeat: 3,
 		cases: [...CASE_ORDER],
 		verbose: false,
+		queue: false,
+		noAnswerProbe: false,
+		workers: 2,
+		concurrency: 20,
 	};
 	let quick = false;
 	// --quick only fills in what was not given explicitly.
@@ -101,6 +121,18 @@ export function parseArgs(argv: readonly string[]): Options {
 			case '--verbose':
 				options.verbose = true;
 				break;
+			case '--queue':
+				options.queue = true;
+				break;
+			case '--no-answer-probe':
+				options.noAnswerProbe = true;
+				break;
+			case '--workers':
+				options.workers = parseList(flag, value(), 1)[0];
+				break;
+			case '--concurrency':
+				options.concurrency = parseList(flag, value(), 1)[0];
+				break;
 			case '--cpu-prof': {
 				const dir = value();
 				if (!dir) throw new Error(`--cpu-prof needs a directory\n${USAGE}`);
@@ -116,6 +148,14 @@ export function parseArgs(argv: readonly string[]): Options {
 			default:
 				throw new Error(`unknown argument ${arg}\n${USAGE}`);
 		}
+	}
+	if (options.noAnswerProbe && !options.queue)
+		throw new Error(`--no-answer-probe goes with --queue\n${USAGE}`);
+	if (options.queue) {
+		// One load per setup: the first N and latency given, else 300 calls at 20 ms.
+		if (!given.ns) options.ns = [300];
+		if (!given.latencies) options.latencies = [20];
+		return options;
 	}
 	if (quick) {
 		if (!given.ns) options.ns = [100];
@@ -438,6 +478,17 @@ async function main(): Promise<void> {
 		!fs.existsSync(path.join(root, 'dist', 'nodes', 'DurstAnalytics', 'DurstAnalytics.node.js'))
 	) {
 		throw new Error('dist/ has no built nodes: run `npm run build` first');
+	}
+	if (options.queue) {
+		await runQueueBench(root, {
+			total: options.ns[0],
+			latencyMs: options.latencies[0],
+			concurrency: options.concurrency,
+			workers: options.workers,
+			verbose: options.verbose,
+			noAnswerProbe: options.noAnswerProbe,
+		});
+		return;
 	}
 	installSignalHandlers();
 	const begun = Date.now();

@@ -1029,15 +1029,16 @@ export class N8nCluster {
 
 	/** The pid of `n8n start` (found by its working directory, the main's user folder). */
 	mainPid(): number | undefined {
-		return processesIn(this.main.userFolder)
-			.filter((pid) => {
-				try {
-					return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('start');
-				} catch {
-					return false;
-				}
-			})
-			.sort((a, b) => a - b)[0];
+		return n8nServerPid(this.main.userFolder);
+	}
+
+	/** The postmaster's pid (its backends are its children). */
+	get postgresPid(): number | undefined {
+		return this.postgres?.pid;
+	}
+
+	get redisPid(): number | undefined {
+		return this.redis?.pid;
 	}
 
 	/** What to show when something failed: the last lines of every process. */
@@ -1049,6 +1050,19 @@ export class N8nCluster {
 			`--- redis ---\n${this.redis?.recentLog(10) ?? ''}`,
 		].join('\n');
 	}
+}
+
+/** The pid of the `n8n start` process whose user folder is `userFolder` (any N8nHost's server). */
+export function n8nServerPid(userFolder: string): number | undefined {
+	return processesIn(userFolder)
+		.filter((pid) => {
+			try {
+				return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('start');
+			} catch {
+				return false;
+			}
+		})
+		.sort((a, b) => a - b)[0];
 }
 
 /**
