@@ -29,6 +29,7 @@ export const FIXTURE_IDS = {
 	legacyLink: 'LegacyLinkFlow01',
 	legacyLoginPage: 'LegacyLoginPg001',
 	clickLoginPage: 'ClickLoginPage01',
+	clickLink: 'ClickLinkFlow001',
 } as const;
 
 export interface LinkFlow {
@@ -72,6 +73,7 @@ export function useLinkFlowHost(version: HostVersion): LinkFlow {
 				'legacy-watcher-link.json',
 				'legacy-watcher-login-page.json',
 				'click-login-page.json',
+				'click-link.json',
 			]),
 		]);
 		for (const id of [

@@ -32,6 +32,8 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 
 	describe('private links (examples 1 and 2)', () => {
 		let link: string;
+		/** Tickets only ever posted to the login page (sealed by this test, not by the bot's workflow). */
+		const pageOnlyTickets: string[] = [];
 
 		test('the bot gets a link with a sealed ticket; opening it lands logged in', async () => {
 			const { status, body } = await flow.requestLink('demo@example.com');
@@ -76,6 +78,7 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 			const seal = (apiKey: string, expiresAt: number) =>
 				sealTicket(ticketKey(apiKey, origin), {
 					id: newTicketId(),
+					page: '/webhook/watcher-login',
 					login: 'demo@example.com',
 					token: flow.watcher.issueToken('demo@example.com'),
 					expiresAt,
@@ -90,6 +93,7 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 				['unknownKey', seal('another-api-key', Date.now() + 60_000)],
 				['malformed', 'not-a-ticket'],
 			];
+			pageOnlyTickets.push(cases[0][1], cases[2][1]);
 			const before = flow.watcherPosts();
 			for (const [id, text] of cases) {
 				const page = await flow.open(`${base}#${text}`);
@@ -124,11 +128,25 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 			await withScripts.locator('#logged-in-user').waitFor({ timeout: 15_000 });
 		});
 
-		test('Require a Click: loading posts nothing; the click signs in', async () => {
-			const fresh = (await privateLink('demo@example.com')).replace(
+		test('a link made for one login page is refused at another', async () => {
+			const elsewhere = (await privateLink()).replace(
 				'/webhook/watcher-login#',
 				'/webhook/watcher-login-click#',
 			);
+			const before = flow.watcherPosts();
+			const page = await flow.open(elsewhere);
+			await page.locator('#otherPage').waitFor({ timeout: 15_000 });
+			expect(flow.watcherPosts()).toBe(before);
+		});
+
+		test('Require a Click: loading posts nothing; the click signs in', async () => {
+			const { status, body } = await flow.requestLink(
+				'demo@example.com',
+				'/webhook/watcher-link-click',
+			);
+			expect(status).toBe(200);
+			const fresh = body.link as string;
+			expect(fresh).toContain('/webhook/watcher-login-click#');
 			const before = flow.watcherPosts();
 			const page = await flow.open(fresh);
 			await page.locator('#confirm').waitFor({ timeout: 15_000 });
@@ -155,6 +173,9 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 				await flow.host.exportWorkflow(EXAMPLE_IDS.watcherLoginPage),
 			].join('\n');
 			expect(exported).toContain('usedTickets');
+			// The login page's items say what happened, never with the ticket they were about.
+			expect(pageOnlyTickets).toHaveLength(2);
+			for (const ticket of pageOnlyTickets) expect(database).not.toContain(ticket.slice(8, 40));
 			for (const token of tokens) {
 				const signature = token.split(':').at(-1) ?? token;
 				expect(database).not.toContain(signature);

@@ -71,7 +71,13 @@ describe('version 2', () => {
 		expect(base).toBe(LINK_BASE);
 		const opened = openTicket(ticketKey(API_KEY, new URL(sim.url).origin), ticket, Date.now());
 		expect(opened).toEqual({
-			ticket: { id: expect.any(String), login: LOGIN, token: lastToken(), expiresAt },
+			ticket: {
+				id: expect.any(String),
+				page: '/webhook/watcher-login',
+				login: LOGIN,
+				token: lastToken(),
+				expiresAt,
+			},
 		});
 		expectNoSecrets(result, [lastToken(), lastToken().split(':').at(-1) ?? '', API_KEY]);
 	});

@@ -16,7 +16,8 @@ import {
 } from '../../nodes/FlussonicWatcher/privateLinks/pages';
 import {
 	MAX_USED_TICKETS,
-	UsedTickets,
+	isTicketUsed,
+	useTicket,
 } from '../../nodes/FlussonicWatcher/privateLinks/usedTickets';
 
 const hashOf = (source: string) =>
@@ -42,6 +43,8 @@ const pages: Array<[string, Page, string]> = [
 		'https://watcher.example.com:8443',
 	],
 	['used', refusalPage('alreadyUsed'), "'none'"],
+	['other page', refusalPage('otherPage'), "'none'"],
+	['not set up', refusalPage('notSetUp'), "'none'"],
 	['expired', refusalPage('expired'), "'none'"],
 	['tampered', refusalPage('tampered'), "'none'"],
 ];
@@ -86,33 +89,43 @@ describe('single-use memory', () => {
 
 	test('used once, known in static data and in this process; ids only as hashes', () => {
 		const staticData: IDataObject = {};
-		new UsedTickets(staticData, 'wf|a', NOW).markUsed('ticket-id-1', NOW + 60_000);
-		expect(new UsedTickets({}, 'wf|a', NOW).isUsed('ticket-id-1')).toBe(true);
-		expect(new UsedTickets(staticData, 'wf|fresh-process', NOW).isUsed('ticket-id-1')).toBe(true);
-		expect(new UsedTickets({}, 'wf|other', NOW).isUsed('ticket-id-1')).toBe(false);
+		expect(useTicket(staticData, 'wf|a', 'ticket-id-1', NOW + 60_000, NOW)).toBe(true);
+		expect(useTicket(staticData, 'wf|a', 'ticket-id-1', NOW + 60_000, NOW)).toBe(false);
+		expect(isTicketUsed({}, 'wf|a', 'ticket-id-1', NOW)).toBe(true);
+		expect(isTicketUsed(staticData, 'wf|fresh-process', 'ticket-id-1', NOW)).toBe(true);
+		expect(isTicketUsed({}, 'wf|other', 'ticket-id-1', NOW)).toBe(false);
 		expect(JSON.stringify(staticData)).not.toContain('ticket-id-1');
+	});
+
+	test('a look without using (Require a Click) does not lose a use made in between', () => {
+		const staticData: IDataObject = {};
+		expect(isTicketUsed(staticData, 'wf|i', 't', NOW)).toBe(false);
+		expect(useTicket({}, 'wf|i', 't', NOW + 60_000, NOW)).toBe(true);
+		expect(isTicketUsed(staticData, 'wf|i', 't', NOW)).toBe(true);
+		expect(useTicket(staticData, 'wf|i', 't', NOW + 60_000, NOW)).toBe(false);
 	});
 
 	test('forgotten once expired', () => {
 		const staticData: IDataObject = {};
-		new UsedTickets(staticData, 'wf|b', NOW).markUsed('t', NOW + 1_000);
-		expect(new UsedTickets(staticData, 'wf|b2', NOW + 999).isUsed('t')).toBe(true);
-		new UsedTickets(staticData, 'wf|b3', NOW + 1_000).markUsed('u', NOW + 5_000);
+		useTicket(staticData, 'wf|b', 't', NOW + 1_000, NOW);
+		expect(isTicketUsed(staticData, 'wf|b2', 't', NOW + 999)).toBe(true);
+		useTicket(staticData, 'wf|b3', 'u', NOW + 5_000, NOW + 1_000);
 		expect(Object.keys(staticData.usedTickets as IDataObject)).toHaveLength(1);
 	});
 
 	test(`at most ${MAX_USED_TICKETS}, the soonest to expire forgotten first`, () => {
 		const staticData: IDataObject = {};
-		const used = new UsedTickets(staticData, 'wf|c', NOW);
-		for (let i = 0; i <= MAX_USED_TICKETS; i++) used.markUsed(`id-${i}`, NOW + 1_000 + i);
+		for (let i = 0; i <= MAX_USED_TICKETS; i++) {
+			useTicket(staticData, 'wf|c', `id-${i}`, NOW + 1_000 + i, NOW);
+		}
 		expect(Object.keys(staticData.usedTickets as IDataObject)).toHaveLength(MAX_USED_TICKETS);
-		expect(used.isUsed('id-0')).toBe(false);
-		expect(used.isUsed(`id-${MAX_USED_TICKETS}`)).toBe(true);
+		expect(isTicketUsed(staticData, 'wf|c', 'id-0', NOW)).toBe(false);
+		expect(isTicketUsed(staticData, 'wf|c', `id-${MAX_USED_TICKETS}`, NOW)).toBe(true);
 	});
 
 	test('hostile static data is ignored, not trusted', () => {
 		const staticData: IDataObject = { usedTickets: { x: 'soon', y: null } as IDataObject };
-		expect(new UsedTickets(staticData, 'wf|d', NOW).isUsed('x')).toBe(false);
-		new UsedTickets({ usedTickets: 'junk' }, 'wf|e', NOW).markUsed('z', NOW + 10);
+		expect(isTicketUsed(staticData, 'wf|d', 'x', NOW)).toBe(false);
+		expect(useTicket({ usedTickets: 'junk' }, 'wf|e', 'z', NOW + 10, NOW)).toBe(true);
 	});
 });

@@ -18,6 +18,7 @@ const NOW = Date.UTC(2026, 10, 23, 12);
 function ticket(overrides: Partial<Ticket> = {}): Ticket {
 	return {
 		id: newTicketId(),
+		page: '/webhook/watcher-login',
 		login: 'o\'brien+"x"<y>@example.com',
 		token: 'o\'brien+"x"<y>@example.com:1795000000:ab12:0123456789abcdef',
 		expiresAt: NOW + 15 * 60_000,
@@ -96,6 +97,20 @@ describe('every byte is checked', () => {
 			problem: 'malformed',
 		});
 	});
+});
+
+test('a text whose unused last bits are set is not the ticket (only canonical base64url)', () => {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+	// A login length that leaves unused bits in the last character (length not a multiple of 4).
+	let text = '';
+	for (let extra = 0; text.length % 4 === 0; extra++) {
+		text = sealTicket(key, ticket({ login: `${'x'.repeat(extra)}@example.com` }));
+	}
+	const last = alphabet.indexOf(text[text.length - 1]);
+	const loose = text.slice(0, -1) + alphabet[last | 1];
+	expect(Buffer.from(loose, 'base64url').equals(Buffer.from(text, 'base64url'))).toBe(true);
+	expect(openTicket(key, loose, NOW)).toEqual({ problem: 'malformed' });
+	expect(openTicket(key, text, NOW)).toHaveProperty('ticket');
 });
 
 describe('strict base64url', () => {

@@ -98,7 +98,7 @@ export function autologinPage(autologinUrl: string, token: string): Page {
 	};
 }
 
-export type Refusal = TicketProblem | 'alreadyUsed';
+export type Refusal = TicketProblem | 'alreadyUsed' | 'otherPage' | 'notSetUp';
 
 const REFUSALS: Record<Refusal, { status: number; title: string; text: string }> = {
 	alreadyUsed: {
@@ -125,6 +125,16 @@ const REFUSALS: Record<Refusal, { status: number; title: string; text: string }>
 		status: 400,
 		title: 'This sign-in link is not valid',
 		text: 'The link is incomplete or damaged. Ask for a new link, and copy it whole.',
+	},
+	otherPage: {
+		status: 400,
+		title: 'This sign-in link belongs to another page',
+		text: 'It was made for another sign-in page. Ask for a new link, and open it as it was sent.',
+	},
+	notSetUp: {
+		status: 500,
+		title: 'This sign-in page is not set up',
+		text: 'Its Watcher credential cannot be used. Tell whoever runs this page; the n8n workflow shows why.',
 	},
 };
 

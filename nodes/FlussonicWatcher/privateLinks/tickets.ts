@@ -20,6 +20,11 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 export interface Ticket {
 	/** Random, 128 bits: what the single-use memory remembers (hashed). */
 	id: string;
+	/**
+	 * The path of the login page the link was made for: each page remembers its own used tickets,
+	 * so a ticket opens only at its own page.
+	 */
+	page: string;
 	login: string;
 	token: string;
 	/** Epoch ms after which the ticket opens nothing. */
@@ -63,7 +68,13 @@ export function sealTicket(key: TicketKey, ticket: Ticket): string {
 	const cipher = createCipheriv('aes-256-gcm', key.key, iv, { authTagLength: TAG_BYTES });
 	cipher.setAAD(header);
 	const plain = Buffer.from(
-		JSON.stringify({ i: ticket.id, l: ticket.login, t: ticket.token, e: ticket.expiresAt }),
+		JSON.stringify({
+			i: ticket.id,
+			p: ticket.page,
+			l: ticket.login,
+			t: ticket.token,
+			e: ticket.expiresAt,
+		}),
 		'utf8',
 	);
 	const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
@@ -77,6 +88,8 @@ function decoded(text: unknown): Buffer | undefined {
 	// Base64url without padding never has a length of 1 modulo 4.
 	if (text.length % 4 === 1) return undefined;
 	const bytes = Buffer.from(text, 'base64url');
+	// Node ignores the unused low bits of the last character: only the canonical text is ours.
+	if (bytes.toString('base64url') !== text) return undefined;
 	return bytes.length >= HEADER_BYTES + IV_BYTES + TAG_BYTES + 1 ? bytes : undefined;
 }
 
@@ -88,10 +101,11 @@ function parsed(plain: Buffer): Ticket | undefined {
 		return undefined;
 	}
 	if (typeof value !== 'object' || value === null) return undefined;
-	const { i, l, t, e } = value as Record<string, unknown>;
-	if (typeof i !== 'string' || typeof l !== 'string' || typeof t !== 'string') return undefined;
+	const { i, p, l, t, e } = value as Record<string, unknown>;
+	if (typeof i !== 'string' || typeof p !== 'string') return undefined;
+	if (typeof l !== 'string' || typeof t !== 'string') return undefined;
 	if (typeof e !== 'number' || !Number.isFinite(e)) return undefined;
-	return { id: i, login: l, token: t, expiresAt: e };
+	return { id: i, page: p, login: l, token: t, expiresAt: e };
 }
 
 /** Opens a ticket, or says why not: each reason gets its own page. */

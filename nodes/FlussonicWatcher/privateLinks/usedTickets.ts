@@ -26,44 +26,58 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Unexpired entries, the latest expiry first, at most MAX_USED_TICKETS. */
+/** Unexpired entries (each hash once), the latest expiry first, at most MAX_USED_TICKETS. */
 function pruned(entries: Iterable<[string, number]>, now: number): Map<string, number> {
-	const live = [...entries].filter(([, expiresAt]) => expiresAt > now);
-	live.sort((a, b) => b[1] - a[1]);
-	return new Map(live.slice(0, MAX_USED_TICKETS));
+	const unique = new Map<string, number>();
+	for (const [hash, expiresAt] of entries) {
+		if (expiresAt > now && expiresAt > (unique.get(hash) ?? 0)) unique.set(hash, expiresAt);
+	}
+	if (unique.size <= MAX_USED_TICKETS) return unique;
+	return new Map([...unique].sort((a, b) => b[1] - a[1]).slice(0, MAX_USED_TICKETS));
 }
 
-export class UsedTickets {
-	private readonly remembered: Map<string, number>;
+/** What this page remembers: static data and this process's memory, merged and pruned. */
+function remembered(staticData: IDataObject, scope: string, now: number): Map<string, number> {
+	const stored = staticData[STATIC_DATA_FIELD];
+	const fromStatic: Array<[string, number]> = isRecord(stored)
+		? Object.entries(stored).filter(
+				(entry): entry is [string, number] =>
+					typeof entry[1] === 'number' && Number.isFinite(entry[1]),
+			)
+		: [];
+	const merged = pruned([...fromStatic, ...(memory.get(scope) ?? [])], now);
+	memory.set(scope, merged);
+	return merged;
+}
 
-	constructor(
-		private readonly staticData: IDataObject,
-		scope: string,
-		private readonly now: number,
-	) {
-		const stored = staticData[STATIC_DATA_FIELD];
-		const fromStatic: Array<[string, number]> = isRecord(stored)
-			? Object.entries(stored).filter(
-					(entry): entry is [string, number] =>
-						typeof entry[1] === 'number' && Number.isFinite(entry[1]),
-				)
-			: [];
-		const inMemory = memory.get(scope) ?? new Map<string, number>();
-		this.remembered = pruned([...fromStatic, ...inMemory], now);
-		memory.set(scope, this.remembered);
-	}
+/**
+ * Marks a ticket used and says whether it was unused before: one synchronous step, so two
+ * requests in this process cannot both find a ticket unused.
+ */
+export function useTicket(
+	staticData: IDataObject,
+	scope: string,
+	ticketId: string,
+	expiresAt: number,
+	now: number,
+): boolean {
+	const used = remembered(staticData, scope, now);
+	const hash = hashOf(ticketId);
+	if (used.has(hash)) return false;
+	used.set(hash, expiresAt);
+	const kept = pruned(used, now);
+	memory.set(scope, kept);
+	// One assignment: n8n marks static data changed on assignment, not on nested changes.
+	staticData[STATIC_DATA_FIELD] = Object.fromEntries(kept);
+	return true;
+}
 
-	isUsed(ticketId: string): boolean {
-		return this.remembered.has(hashOf(ticketId));
-	}
-
-	/** Synchronous on purpose: two requests in this process cannot both pass `isUsed` first. */
-	markUsed(ticketId: string, expiresAt: number): void {
-		this.remembered.set(hashOf(ticketId), expiresAt);
-		const kept = pruned(this.remembered, this.now);
-		this.remembered.clear();
-		for (const [hash, at] of kept) this.remembered.set(hash, at);
-		// One assignment: n8n marks static data changed on assignment, not on nested changes.
-		this.staticData[STATIC_DATA_FIELD] = Object.fromEntries(kept);
-	}
+/** Whether a ticket was used, without using it (Require a Click's first step). */
+export function isTicketUsed(
+	staticData: IDataObject,
+	scope: string,
+	ticketId: string,
+	now: number,
+): boolean {
+	return remembered(staticData, scope, now).has(hashOf(ticketId));
 }

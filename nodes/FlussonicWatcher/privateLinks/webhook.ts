@@ -11,12 +11,14 @@ import { apiKeyOf, autologinUrlOf, serverUrlOf } from '../transport/session';
 import { CREDENTIAL_TYPE } from '../transport/vendor';
 import type { Page, Refusal } from './pages';
 import { autologinPage, confirmPage, readerPage, refusalPage } from './pages';
+import type { TicketKey } from './tickets';
 import { openTicket, ticketKey } from './tickets';
-import { UsedTickets } from './usedTickets';
+import { isTicketUsed, useTicket } from './usedTickets';
 
 const MAX_USER_AGENT_LENGTH = 512;
 
-export type Outcome = 'loggedIn' | 'confirmationShown' | 'alreadyUsed' | 'expired' | 'invalid';
+export type Outcome =
+	'loggedIn' | 'confirmationShown' | 'alreadyUsed' | 'expired' | 'invalid' | 'notSetUp';
 
 function send(ctx: IWebhookFunctions, shown: Page): void {
 	const res = ctx.getResponseObject();
@@ -38,6 +40,12 @@ function userAgent(ctx: IWebhookFunctions): string | null {
 	return hasControlCharacters(text) ? null : text;
 }
 
+/** The link's page path against this node's webhook path (n8n's prefix, such as /webhook, may vary). */
+function isForPage(ticketPage: string, path: string): boolean {
+	const own = path.trim().replace(/^\/+|\/+$/g, '');
+	return own !== '' && (ticketPage === `/${own}` || ticketPage.endsWith(`/${own}`));
+}
+
 function outcomeOf(refusal: Refusal): Outcome {
 	if (refusal === 'alreadyUsed' || refusal === 'expired') return refusal;
 	return 'invalid';
@@ -53,43 +61,61 @@ export async function loginPageWebhook(ctx: IWebhookFunctions): Promise<IWebhook
 	}
 
 	const node = ctx.getNode();
-	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const baseUrl = serverUrlOf(node, data.baseUrl);
-	const key = ticketKey(apiKeyOf(node, data.apiKey), new URL(baseUrl).origin);
-	const body = ctx.getBodyData();
 	const now = Date.now();
-	const opened = openTicket(key, body.ticket, now);
+	const visit = (outcome: Outcome, login: string | null, extra: IDataObject = {}) => ({
+		noWebhookResponse: true,
+		workflowData: [
+			[
+				{
+					json: {
+						time: new Date(now).toISOString(),
+						outcome,
+						login,
+						userAgent: userAgent(ctx),
+						...extra,
+					},
+				},
+			],
+		],
+	});
 
-	let shown: Page;
-	let outcome: Outcome;
-	let login: string | null = null;
-	if ('problem' in opened) {
-		login = opened.ticket?.login ?? null;
-		shown = refusalPage(opened.problem);
-		outcome = outcomeOf(opened.problem);
-	} else {
-		const { ticket } = opened;
-		login = ticket.login;
-		const scope = `${ctx.getWorkflow().id ?? ''}|${node.id}`;
-		const used = new UsedTickets(ctx.getWorkflowStaticData('node'), scope, now);
-		if (used.isUsed(ticket.id)) {
-			shown = refusalPage('alreadyUsed');
-			outcome = 'alreadyUsed';
-		} else if (requireClick && body.step !== 'redeem') {
-			shown = confirmPage(ticket.login, String(body.ticket));
-			outcome = 'confirmationShown';
-		} else {
-			used.markUsed(ticket.id, ticket.expiresAt);
-			shown = autologinPage(autologinUrlOf(baseUrl), ticket.token);
-			outcome = 'loggedIn';
-		}
+	let key: TicketKey;
+	let baseUrl: string;
+	try {
+		const data = await ctx.getCredentials(CREDENTIAL_TYPE);
+		baseUrl = serverUrlOf(node, data.baseUrl);
+		key = ticketKey(apiKeyOf(node, data.apiKey), new URL(baseUrl).origin);
+	} catch (error) {
+		// The visitor gets a page; whoever runs the workflow gets the reason (it names no secret).
+		send(ctx, refusalPage('notSetUp'));
+		return visit('notSetUp', null, { error: (error as Error).message });
 	}
-	send(ctx, shown);
-	const visit: IDataObject = {
-		time: new Date(now).toISOString(),
-		outcome,
-		login,
-		userAgent: userAgent(ctx),
-	};
-	return { noWebhookResponse: true, workflowData: [[{ json: visit }]] };
+
+	const body = ctx.getBodyData();
+	const opened = openTicket(key, body.ticket, now);
+	if ('problem' in opened) {
+		send(ctx, refusalPage(opened.problem));
+		return visit(outcomeOf(opened.problem), opened.ticket?.login ?? null);
+	}
+	const { ticket } = opened;
+	if (!isForPage(ticket.page, String(ctx.getNodeParameter('path', '')))) {
+		send(ctx, refusalPage('otherPage'));
+		return visit('invalid', ticket.login);
+	}
+	const staticData = ctx.getWorkflowStaticData('node');
+	const scope = `${ctx.getWorkflow().id ?? ''}|${node.id}`;
+	if (requireClick && body.step !== 'redeem') {
+		if (isTicketUsed(staticData, scope, ticket.id, now)) {
+			send(ctx, refusalPage('alreadyUsed'));
+			return visit('alreadyUsed', ticket.login);
+		}
+		send(ctx, confirmPage(ticket.login, String(body.ticket)));
+		return visit('confirmationShown', ticket.login);
+	}
+	if (!useTicket(staticData, scope, ticket.id, ticket.expiresAt, now)) {
+		send(ctx, refusalPage('alreadyUsed'));
+		return visit('alreadyUsed', ticket.login);
+	}
+	send(ctx, autologinPage(autologinUrlOf(baseUrl), ticket.token));
+	return visit('loggedIn', ticket.login);
 }

@@ -65,18 +65,19 @@ export const properties: INodeProperties[] = [
 			typeOptions: { minValue: 1, maxValue: MAX_LINK_VALIDITY_MINUTES },
 			description:
 				"Private links: how long the link works. Also the token's validity unless Valid Till or Valid for (Minutes) is set.",
+			displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
 		},
 	]),
 ];
 
-function readLinkBaseUrl(ctx: IExecuteFunctions, itemIndex: number): string {
+function readLinkBaseUrl(ctx: IExecuteFunctions, itemIndex: number, isPrivate: boolean): string {
 	const raw = ctx.getNodeParameter('linkBaseUrl', itemIndex, '');
 	const value = typeof raw === 'string' ? raw.trim() : '';
 	let valid = value.length <= 2048;
 	try {
 		const url = new URL(value);
 		// A private link puts its ticket in the fragment; a base URL with one would swallow it.
-		valid = valid && /^https?:$/.test(url.protocol) && !value.includes('#');
+		valid = valid && /^https?:$/.test(url.protocol) && !(isPrivate && value.includes('#'));
 	} catch {
 		valid = false;
 	}
@@ -84,7 +85,7 @@ function readLinkBaseUrl(ctx: IExecuteFunctions, itemIndex: number): string {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			value
-				? `"Link Base URL" "${value.slice(0, 200)}" is not an http(s) URL of at most 2048 characters without a "#"`
+				? `"Link Base URL" "${value.slice(0, 200)}" is not an http(s) URL of at most 2048 characters${isPrivate ? ' without a "#"' : ''}`
 				: 'The "Link Base URL" is empty',
 			{
 				description:
@@ -142,7 +143,7 @@ export async function execute(
 ): Promise<IDataObject> {
 	const linkType = readLinkType(this, itemIndex);
 	const request = readTokenRequest(this, itemIndex);
-	const linkBaseUrl = readLinkBaseUrl(this, itemIndex);
+	const linkBaseUrl = readLinkBaseUrl(this, itemIndex, linkType === 'private');
 	if (linkType === 'private') {
 		// The link's life bounds the token's, unless the token's own validity was chosen.
 		let expiresAt = Date.now() + readLinkValidityMinutes(this, itemIndex) * 60_000;
@@ -151,6 +152,7 @@ export async function execute(
 		const result = await generateToken(session, request, itemIndex);
 		const ticket = sealTicket(session.ticketKey, {
 			id: newTicketId(),
+			page: new URL(linkBaseUrl).pathname,
 			login: result.login,
 			token: result.autologinToken,
 			expiresAt,
