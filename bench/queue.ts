@@ -12,9 +12,11 @@
  * does the logins and the key derivation. PostgreSQL here keeps its defaults (fsync on).
  *
  * `--no-answer-probe` instead reproduces why some webhook calls in queue mode never get an answer:
- * a workflow without our nodes that answers when its last node finishes, 900 calls, on a cluster
- * with n8n's default job retention and on one that keeps finished jobs, the main process at nice 19
- * (on an idle machine the race is rare; a busy main process makes it visible).
+ * a workflow without our nodes that answers when its last node finishes, 900 calls, on n8n
+ * 1.123.81 (which removes every finished job), on 2.40.7 with its default job retention and on
+ * 2.40.7 keeping finished jobs, the main process at nice 19 (the race needs the main process to
+ * reach Bull's job.finished() after the worker finished the job; a busy main process makes it
+ * likelier).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -432,30 +434,39 @@ function render(
 
 /**
  * Why some webhook calls in queue mode never get an answer: 900 calls of a workflow without our
- * nodes that answers when its last node finishes, on n8n's default job retention and with finished
- * jobs kept, the main process at nice 19 (it then reaches Bull's job.finished() later than the
- * worker finishes the job, as on a busy machine).
+ * nodes that answers when its last node finishes, on 1.123.81, on 2.40.7 with n8n's default job
+ * retention and with finished jobs kept, the main process at nice 19 (it then reaches Bull's
+ * job.finished() later than the worker finishes the job, as on a busy machine).
  */
 async function noAnswerProbe(root: string, options: QueueBenchOptions): Promise<void> {
 	const total = options.total === 300 ? 900 : options.total;
 	const lines = [
-		`# Webhook calls without an answer in queue mode (n8n ${VERSION}, none of this package's nodes)`,
+		"# Webhook calls without an answer in queue mode (none of this package's nodes)",
 		'',
-		`- Date: ${new Date().toISOString()}; ${total} calls, ${options.concurrency} at a time, of Webhook (answer: when last node finishes) -> Set; main + ${options.workers} workers; the main process at nice 19`,
+		`- Date: ${new Date().toISOString()}; ${total} calls, ${options.concurrency} at a time, of Webhook (answer: when last node finishes) -> Set; main + ${options.workers} workers; the main process at nice 19; load average before ${os
+			.loadavg()
+			.map((value) => value.toFixed(2))
+			.join(' / ')}`,
 		'',
-		'| Job retention | Calls | Answered | No answer within 60 s | Executions in the database | Main still waiting for ended executions at shutdown |',
-		'|---|---:|---:|---:|---|---:|',
+		'| n8n | Job retention | Calls | Answered | No answer within 60 s | Executions in the database | Main still waiting for ended executions at shutdown |',
+		'|---|---|---:|---:|---:|---|---:|',
 	];
-	for (const keep of [0, 1000]) {
-		let waiting = 0;
+	const runs: Array<{ version: HostVersion; keep: number; label: string }> = [
+		{ version: '1.123.81', keep: 0, label: 'removes every finished job (no setting)' },
+		{ version: '2.40.7', keep: 0, label: "n8n's default: finished jobs removed at once" },
+		{ version: '2.40.7', keep: 1000, label: 'N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED=1000' },
+	];
+	for (const { version, keep, label } of runs) {
+		let cancelled = 0;
+		let timedOut = false;
 		const cluster = await N8nCluster.create({
-			version: VERSION,
+			version,
 			packageDir: root,
 			workers: options.workers,
 			keepFinishedJobs: keep,
 			log: (line) => {
-				if (/cancelled because the system is shutting down|Shutdown timed out/.test(line))
-					waiting += 1;
+				if (/cancelled because the system is shutting down/.test(line)) cancelled += 1;
+				if (/Shutdown timed out/.test(line)) timedOut = true;
 				if (options.verbose) process.stderr.write(`${line}\n`);
 			},
 		});
@@ -478,23 +489,21 @@ async function noAnswerProbe(root: string, options: QueueBenchOptions): Promise<
 			const counts = await cluster.executionCounts();
 			await cluster.stopN8n();
 			const answered = result.calls.filter((call) => call.status === 200).length;
-			const label =
-				keep === 0
-					? "n8n's default (finished jobs removed at once)"
-					: `N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED=${keep}`;
+			const waiting =
+				cancelled > 0 ? String(cancelled) : timedOut ? 'yes (shutdown timed out)' : '0';
 			log(
-				`${label}: ${answered} of ${total} answered, ${result.unanswered.length} without answer (calls ${result.unanswered
+				`${version}, ${label}: ${answered} of ${total} answered, ${result.unanswered.length} without answer (calls ${result.unanswered
 					.map((call) => call.index)
 					.join(
 						', ',
 					)}), database ${JSON.stringify(counts)}, main still waiting at shutdown: ${waiting}`,
 			);
 			lines.push(
-				`| ${label} | ${total} | ${answered} | ${result.unanswered.length} | ${Object.entries(
+				`| ${version} | ${label} | ${total} | ${answered} | ${result.unanswered.length} | ${Object.entries(
 					counts,
 				)
 					.map(([status, count]) => `${count} ${status}`)
-					.join(', ')} | ${waiting > 0 ? 'yes' : 'no'} |`,
+					.join(', ')} | ${waiting} |`,
 			);
 		} finally {
 			await cluster.dispose();
