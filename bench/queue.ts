@@ -210,6 +210,8 @@ async function measure(
 	sims.durst.resetCounters();
 	const warm = await wave(port, WARM_UP, Math.min(WARM_UP, options.concurrency));
 	const loginsWarmUp = sims.durst.logins;
+	// Respond to Webhook answers before the execution ends: let the warm-up's executions finish first.
+	await new Promise((resolve) => setTimeout(resolve, 2_000));
 	const before = perWorker?.();
 	sims.durst.resetCounters();
 	const sampler = new TreeSampler(roots());
