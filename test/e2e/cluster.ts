@@ -91,21 +91,44 @@ const liveGroups = new Set<number>();
 /** Cluster folders of this process, removed by the exit hook. */
 const liveFolders = new Set<string>();
 let exitHookInstalled = false;
+/** Kills every process this module started or that works in one of its folders, and removes the folders. */
+function killEverythingNow(): void {
+	for (const group of liveGroups) killGroup(group, 'SIGKILL');
+	for (const folder of liveFolders) {
+		// The main n8n process is N8nHost's; it works in the cluster's folder like everything else.
+		for (const pid of processesIn(folder)) {
+			try {
+				process.kill(pid, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}
+		// Synchronous on purpose (exit hook); files still held by killed processes do not matter on Linux.
+		try {
+			fs.rmSync(folder, { recursive: true, force: true });
+		} catch {
+			// best effort
+		}
+	}
+	liveGroups.clear();
+	liveFolders.clear();
+}
+
 function installExitHook(): void {
 	if (exitHookInstalled) return;
 	exitHookInstalled = true;
-	process.once('exit', () => {
-		for (const group of liveGroups) killGroup(group, 'SIGKILL');
-		for (const folder of liveFolders) {
-			// The exit hook must be synchronous; processes that were just SIGKILLed may still hold
-			// files, which rmSync does not mind on Linux.
-			try {
-				fs.rmSync(folder, { recursive: true, force: true });
-			} catch {
-				// best effort
-			}
-		}
-	});
+	process.once('exit', killEverythingNow);
+	// A signal that nobody else handles ends Node without the 'exit' event: clean up, then die of it.
+	// When the program has its own handler (start-queue.ts, jest), that handler stops the cluster.
+	for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
+		const onSignal = (): void => {
+			if (process.listenerCount(signal) > 1) return;
+			killEverythingNow();
+			process.removeListener(signal, onSignal);
+			process.kill(process.pid, signal);
+		};
+		process.on(signal, onSignal);
+	}
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): boolean {
