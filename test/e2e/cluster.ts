@@ -26,7 +26,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { HostVersion, N8nLogLevel } from './n8nHost';
-import { N8nHost, freePort } from './n8nHost';
+import { N8nHost, delay, freePort, groupAlive, killGroup, lineSplitter } from './n8nHost';
 
 export interface ClusterOptions {
 	/** Folder holding our package.json and dist/. */
@@ -129,54 +129,6 @@ function installExitHook(): void {
 		};
 		process.on(signal, onSignal);
 	}
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): boolean {
-	try {
-		process.kill(-pid, signal);
-		return true;
-	} catch {
-		try {
-			process.kill(pid, signal);
-			return true;
-		} catch {
-			return false;
-		}
-	}
-}
-
-function groupAlive(pid: number): boolean {
-	try {
-		process.kill(-pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-function delay(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function lineSplitter(onLine: (line: string) => void): {
-	push(chunk: string): void;
-	flush(): void;
-} {
-	let rest = '';
-	return {
-		push(chunk: string) {
-			rest += chunk;
-			let i: number;
-			while ((i = rest.indexOf('\n')) >= 0) {
-				onLine(rest.slice(0, i).replace(/\r$/, ''));
-				rest = rest.slice(i + 1);
-			}
-		},
-		flush() {
-			if (rest !== '') onLine(rest);
-			rest = '';
-		},
-	};
 }
 
 /** A long-running child in its own process group, with its output lines and its exit awaited. */

@@ -220,7 +220,7 @@ function trackGroup(pid: number): void {
 	}
 }
 
-function killGroup(pid: number, signal: NodeJS.Signals): boolean {
+export function killGroup(pid: number, signal: NodeJS.Signals): boolean {
 	try {
 		process.kill(-pid, signal);
 		return true;
@@ -234,7 +234,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): boolean {
 	}
 }
 
-function groupAlive(pid: number): boolean {
+export function groupAlive(pid: number): boolean {
 	try {
 		process.kill(-pid, 0);
 		return true;
@@ -243,12 +243,12 @@ function groupAlive(pid: number): boolean {
 	}
 }
 
-function delay(ms: number): Promise<void> {
+export function delay(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Splits a stream into lines, calling `onLine` for each complete line. */
-function lineSplitter(onLine: (line: string) => void): {
+export function lineSplitter(onLine: (line: string) => void): {
 	push(chunk: string): void;
 	flush(): void;
 } {
