@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { headerProblem } from '../../shared/transport/headers';
 import type { Answer, Call } from '../../shared/transport/request';
-import { answerError, exchange, notJsonError } from '../../shared/transport/request';
+import { answerError, exchange, notJsonError, originOf } from '../../shared/transport/request';
 import type { CachedToken } from '../tokenCache/cache';
 import type { DurstSession } from './session';
 import { TOKEN_HEADER } from './vendor';
@@ -56,8 +56,7 @@ function resolveApiUrl(
 	} catch {
 		return { problem: 'the path does not form a valid URL with the server URL' };
 	}
-	if (resolved.origin !== new URL(baseUrl).origin)
-		return { problem: 'the path leads to another server' };
+	if (resolved.origin !== originOf(baseUrl)) return { problem: 'the path leads to another server' };
 	return { url: resolved.toString(), pathname: resolved.pathname };
 }
 

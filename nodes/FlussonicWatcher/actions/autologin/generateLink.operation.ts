@@ -70,12 +70,19 @@ export const properties: INodeProperties[] = [
 	]),
 ];
 
-function readLinkBaseUrl(ctx: IExecuteFunctions, itemIndex: number, isPrivate: boolean): string {
+/** The base URL as entered and its path (the page a private link's ticket is bound to). */
+function readLinkBaseUrl(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	isPrivate: boolean,
+): { value: string; pathname: string } {
 	const raw = ctx.getNodeParameter('linkBaseUrl', itemIndex, '');
 	const value = typeof raw === 'string' ? raw.trim() : '';
 	let valid = value.length <= 2048;
+	let pathname = '';
 	try {
 		const url = new URL(value);
+		pathname = url.pathname;
 		// A private link puts its ticket in the fragment; a base URL with one would swallow it.
 		valid = valid && /^https?:$/.test(url.protocol) && !(isPrivate && value.includes('#'));
 	} catch {
@@ -94,7 +101,7 @@ function readLinkBaseUrl(ctx: IExecuteFunctions, itemIndex: number, isPrivate: b
 			},
 		);
 	}
-	return value;
+	return { value, pathname };
 }
 
 function readLinkType(ctx: IExecuteFunctions, itemIndex: number): 'private' | 'tokenInQuery' {
@@ -143,7 +150,8 @@ export async function execute(
 ): Promise<IDataObject> {
 	const linkType = readLinkType(this, itemIndex);
 	const request = readTokenRequest(this, itemIndex);
-	const linkBaseUrl = readLinkBaseUrl(this, itemIndex, linkType === 'private');
+	const linkBase = readLinkBaseUrl(this, itemIndex, linkType === 'private');
+	const linkBaseUrl = linkBase.value;
 	if (linkType === 'private') {
 		// The link's life bounds the token's, unless the token's own validity was chosen.
 		let expiresAt = Date.now() + readLinkValidityMinutes(this, itemIndex) * 60_000;
@@ -152,7 +160,7 @@ export async function execute(
 		const result = await generateToken(session, request, itemIndex);
 		const ticket = sealTicket(session.ticketKey, {
 			id: newTicketId(),
-			page: new URL(linkBaseUrl).pathname,
+			page: linkBase.pathname,
 			login: result.login,
 			token: result.autologinToken,
 			expiresAt,
