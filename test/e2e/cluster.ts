@@ -268,6 +268,21 @@ function run(
 	});
 }
 
+/** psql as the cluster's superuser over TCP to 127.0.0.1 (no ~/.psqlrc), with `args` after the connection. */
+function psql(
+	pgBin: string,
+	port: number,
+	database: string,
+	args: string[],
+	options: { env: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<string> {
+	return run(
+		path.join(pgBin, 'psql'),
+		['-X', '-h', '127.0.0.1', '-p', String(port), '-U', PG_USER, '-d', database, ...args],
+		options,
+	);
+}
+
 // ------------------------------------------------------------------------------------------------
 // Binaries
 
@@ -773,46 +788,19 @@ export class N8nCluster {
 				'PostgreSQL',
 				async () =>
 					!postgres.hasExited &&
-					(await run(
-						path.join(pgBin, 'psql'),
-						[
-							'-X',
-							'-h',
-							'127.0.0.1',
-							'-p',
-							String(postgresPort),
-							'-U',
-							PG_USER,
-							'-d',
-							'postgres',
-							'-Atc',
-							'select 1',
-						],
-						{ env: pgEnv, timeoutMs: 5_000 },
-					).then(
+					(await psql(pgBin, postgresPort, 'postgres', ['-Atc', 'select 1'], {
+						env: pgEnv,
+						timeoutMs: 5_000,
+					}).then(
 						(out) => out.trim() === '1',
 						() => false,
 					)),
 				30_000,
 				() => `${postgres.describeExit()}\n${postgres.recentLog(20)}`,
 			);
-			await run(
-				path.join(pgBin, 'psql'),
-				[
-					'-X',
-					'-h',
-					'127.0.0.1',
-					'-p',
-					String(postgresPort),
-					'-U',
-					PG_USER,
-					'-d',
-					'postgres',
-					'-c',
-					`create database ${PG_DATABASE}`,
-				],
-				{ env: pgEnv },
-			);
+			await psql(pgBin, postgresPort, 'postgres', ['-c', `create database ${PG_DATABASE}`], {
+				env: pgEnv,
+			});
 			await waitFor(
 				'Redis',
 				async () => !redis.hasExited && (await redisPing(redisPort)),
@@ -931,24 +919,11 @@ export class N8nCluster {
 	/** Runs SQL in n8n's database with psql; returns the unaligned, tuples-only output (`|` between columns). */
 	async sql(query: string): Promise<string> {
 		return (
-			await run(
-				path.join(this.pgBin, 'psql'),
-				[
-					'-X',
-					'-h',
-					'127.0.0.1',
-					'-p',
-					String(this.postgresPort),
-					'-U',
-					PG_USER,
-					'-d',
-					PG_DATABASE,
-					'-v',
-					'ON_ERROR_STOP=1',
-					'-At',
-					'-c',
-					query,
-				],
+			await psql(
+				this.pgBin,
+				this.postgresPort,
+				PG_DATABASE,
+				['-v', 'ON_ERROR_STOP=1', '-At', '-c', query],
 				{ env: this.pgEnv() },
 			)
 		).trimEnd();
