@@ -11,7 +11,9 @@ import { apiKeyOf, autologinUrlOf, serverUrlOf } from '../transport/session';
 import { CREDENTIAL_TYPE } from '../transport/vendor';
 import type { Page, Refusal } from './pages';
 import { autologinPage, confirmPage, readerPage, refusalPage } from './pages';
-import type { TicketKey } from './tickets';
+import type { PageKey } from './pageKeys';
+import { pageKey } from './pageKeys';
+import type { Opened } from './tickets';
 import { openTicket, ticketKey } from './tickets';
 import { isTicketUsed, useTicket } from './usedTickets';
 
@@ -79,20 +81,30 @@ export async function loginPageWebhook(ctx: IWebhookFunctions): Promise<IWebhook
 		],
 	});
 
-	let key: TicketKey;
-	let baseUrl: string;
-	try {
+	const scope = `${ctx.getWorkflow().id ?? ''}|${node.id}`;
+	const keyScope = `${scope}|${node.credentials?.[CREDENTIAL_TYPE]?.id ?? ''}`;
+	const read = async (): Promise<PageKey> => {
 		const data = await ctx.getCredentials(CREDENTIAL_TYPE);
-		baseUrl = serverUrlOf(node, data.baseUrl);
-		key = ticketKey(apiKeyOf(node, data.apiKey), new URL(baseUrl).origin);
+		const baseUrl = serverUrlOf(node, data.baseUrl);
+		return { baseUrl, key: ticketKey(apiKeyOf(node, data.apiKey), new URL(baseUrl).origin) };
+	};
+	const body = ctx.getBodyData();
+	let page: PageKey;
+	let opened: Opened;
+	try {
+		page = await pageKey(keyScope, now, read);
+		opened = openTicket(page.key, body.ticket, now);
+		if ('problem' in opened && opened.problem === 'unknownKey') {
+			// Sealed under another key: the credential may have changed since its key was kept.
+			page = await pageKey(keyScope, now, read, true);
+			opened = openTicket(page.key, body.ticket, now);
+		}
 	} catch (error) {
 		// The visitor gets a page; whoever runs the workflow gets the reason (it names no secret).
 		send(ctx, refusalPage('notSetUp'));
 		return visit('notSetUp', null, { error: (error as Error).message });
 	}
 
-	const body = ctx.getBodyData();
-	const opened = openTicket(key, body.ticket, now);
 	if ('problem' in opened) {
 		send(ctx, refusalPage(opened.problem));
 		return visit(outcomeOf(opened.problem), opened.ticket?.login ?? null);
@@ -103,7 +115,6 @@ export async function loginPageWebhook(ctx: IWebhookFunctions): Promise<IWebhook
 		return visit('invalid', ticket.login);
 	}
 	const staticData = ctx.getWorkflowStaticData('node');
-	const scope = `${ctx.getWorkflow().id ?? ''}|${node.id}`;
 	if (requireClick && body.step !== 'redeem') {
 		if (isTicketUsed(staticData, scope, ticket.id, now)) {
 			send(ctx, refusalPage('alreadyUsed'));
@@ -116,6 +127,6 @@ export async function loginPageWebhook(ctx: IWebhookFunctions): Promise<IWebhook
 		send(ctx, refusalPage('alreadyUsed'));
 		return visit('alreadyUsed', ticket.login);
 	}
-	send(ctx, autologinPage(autologinUrlOf(baseUrl), ticket.token));
+	send(ctx, autologinPage(autologinUrlOf(page.baseUrl), ticket.token));
 	return visit('loggedIn', ticket.login);
 }
