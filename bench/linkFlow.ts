@@ -322,7 +322,11 @@ function ms(value: number): string {
 	return Number.isNaN(value) ? '-' : String(value);
 }
 
-function targetLine(ours: LinkFlowVariantResult, http: LinkFlowVariantResult): string {
+function targetLine(
+	ours: LinkFlowVariantResult,
+	http: LinkFlowVariantResult,
+	poolSizeSet: boolean,
+): string {
 	if (ours.errors > 0 || http.errors > 0 || Number.isNaN(ours.p95Ms) || Number.isNaN(http.p95Ms))
 		return `Target (p95 ours / HTTP Request version ≤ ${TARGET_RATIO}x): not judged, flows failed (ours ${ours.errors}, HTTP Request version ${http.errors}).`;
 	const ratio = ours.p95Ms / http.p95Ms;
@@ -334,7 +338,12 @@ function targetLine(ours: LinkFlowVariantResult, http: LinkFlowVariantResult): s
 			` Missed by ${Math.round((ratio / TARGET_RATIO - 1) * 100)}%: our flow makes 3 requests to n8n against 2;` +
 			` the ticket POST (the extra request that keeps the Watcher token out of the URL) costs p50 ${ours.steps.ticket.p50Ms} ms on its own,` +
 			` our page GET p50 ${ours.steps.page.p50Ms} ms against the HTTP Request version's page p50 ${http.steps.page.p50Ms} ms,` +
-			` and our link step's p95 is ${link.toFixed(2)}x theirs (${ours.steps.link.p95Ms} vs ${http.steps.link.p95Ms} ms).`;
+			` and our link step's p95 is ${link.toFixed(2)}x theirs (${ours.steps.link.p95Ms} vs ${http.steps.link.p95Ms} ms).` +
+			(poolSizeSet
+				? ''
+				: ' n8n 2.x gives every webhook request of a node other than its own Webhook node a fresh expression isolate and' +
+					' keeps N8N_EXPRESSION_ENGINE_POOL_SIZE (default 1) of them ready; the ticket POST, sent by the page the moment it is' +
+					' served, waits while n8n builds the one the page GET used up.');
 	}
 	return line;
 }
@@ -386,7 +395,10 @@ function render(
 		'| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
 		...rows,
 		'',
-		ours !== undefined && http !== undefined ? targetLine(ours, http) + callNote : '',
+		ours !== undefined && http !== undefined
+			? targetLine(ours, http, 'N8N_EXPRESSION_ENGINE_POOL_SIZE' in (options.n8nEnv ?? {})) +
+				callNote
+			: '',
 		'',
 		`Method: one \`n8n start\` (n8n ${result.n8nVersion}, SQLite, executions saved${envText(options)}) with both flows active; ` +
 			`${options.warmup} warm-up flows per flow (not counted), then ${options.flows} measured flows each, ` +

@@ -28,7 +28,13 @@ function main(): void {
 		file = path.join(dir, newest);
 	}
 	const results = JSON.parse(fs.readFileSync(file, 'utf8')) as ResultsFile;
-	const { text } = writeResults(path.dirname(file), results.meta, results.executions, file);
+	const { text } = writeResults(
+		path.dirname(file),
+		results.meta,
+		results.executions,
+		file,
+		results.linkFlow,
+	);
 	process.stdout.write(text);
 }
 

@@ -6,8 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { CaseId, Product } from './workflows';
-import { BATCH_INTERVAL_MS, BATCH_SIZE, CASES, CASE_ORDER } from './workflows';
+import { BATCH_INTERVAL_MS, BATCH_SIZE, CASES, CASE_ORDER, IN_FLIGHT } from './workflows';
+import type { FlowFigures } from './headline';
+import { headline } from './headline';
 import type { MachineInfo } from './procmem';
+import { checkTargets, round } from './targets';
 
 /** One `n8n execute` of one case. */
 export interface Execution {
@@ -29,8 +32,10 @@ export interface Execution {
 	logins: number | null;
 	/** Every API call both simulators received during the case. */
 	httpCalls: number;
-	/** Most requests arriving within one latency period (see maxArrivalsWithin); null at 0 ms. */
+	/** The most requests the simulators were answering at once (null in results of older runs: estimated then). */
 	maxInFlight: number | null;
+	/** Self CPU time of our package's code, from the execution's V8 profile (`--cpu-prof` runs only). */
+	ourCpuMs?: number;
 	peakRssMb: number;
 	treePeakRssMb: number;
 	/** n8n 2.40 sometimes dies with SIGSEGV after the run completed (see N8nHost.execute). */
@@ -61,6 +66,8 @@ export interface Row {
 	httpCalls: number;
 	httpCallsRange: [number, number];
 	maxInFlight: number | null;
+	/** Median self CPU of our code per item, when the runs were profiled. */
+	ourCpuMsPerItem: number | null;
 	peakRssMb: number;
 	treePeakRssMb: number;
 }
@@ -97,18 +104,10 @@ export interface RunMeta {
 	executionsCrashedAtExit: number;
 }
 
-/** Runs of one case further apart than this are called noisy in the target checks. */
-export const NOISY_SPREAD = 1.5;
-
-function median(values: number[]): number {
+export function median(values: number[]): number {
 	const sorted = [...values].sort((x, y) => x - y);
 	const mid = Math.floor(sorted.length / 2);
 	return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function round(value: number, digits = 0): number {
-	const factor = 10 ** digits;
-	return Math.round(value * factor) / factor;
 }
 
 export function aggregate(executions: Execution[]): Row[] {
@@ -135,6 +134,9 @@ export function aggregate(executions: Execution[]): Row[] {
 			.map((execution) => execution.maxInFlight)
 			.filter((value): value is number => value !== null);
 		const nodeTimeMs = Math.min(...times);
+		const ourCpu = source
+			.map((execution) => execution.ourCpuMs)
+			.filter((value): value is number => value !== undefined);
 		rows.push({
 			caseId: first.caseId,
 			product: spec.product,
@@ -156,6 +158,7 @@ export function aggregate(executions: Execution[]): Row[] {
 			httpCalls: Math.max(...calls),
 			httpCallsRange: [Math.min(...calls), Math.max(...calls)],
 			maxInFlight: inFlight.length > 0 ? Math.max(...inFlight) : null,
+			ourCpuMsPerItem: ourCpu.length > 0 ? round(median(ourCpu) / first.n, 3) : null,
 			peakRssMb: round(median(source.map((execution) => execution.peakRssMb))),
 			treePeakRssMb: round(median(source.map((execution) => execution.treePeakRssMb))),
 		});
@@ -172,220 +175,6 @@ export function aggregate(executions: Execution[]): Row[] {
 		for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
 		return 0;
 	});
-}
-
-function find(rows: Row[], caseId: CaseId, n: number, latencyMs: number): Row | undefined {
-	return rows.find(
-		(row) =>
-			row.caseId === caseId &&
-			row.n === n &&
-			row.latencyMs === latencyMs &&
-			row.failed.length < row.runs,
-	);
-}
-
-function failedOf(...rows: Array<Row | undefined>): string | undefined {
-	const broken = rows.filter((row): row is Row => row !== undefined && row.failed.length > 0);
-	return broken.length > 0
-		? broken.map((row) => `(${row.caseId}) ${row.failed[0]}`).join('; ')
-		: undefined;
-}
-
-function scope(n: number, latencyMs: number): string {
-	return `N=${n.toLocaleString('en-US')}, ${latencyMs} ms`;
-}
-
-/** Sequential: at most 1.05x the HTTP Request node's time for the same requests. */
-function sequentialCheck(ours: Row, theirs: Row, calls: number, what: string): TargetCheck {
-	const ratio = ours.nodeTimeMs / Math.max(theirs.nodeTimeMs, 1);
-	const status: TargetStatus = ratio <= 1.05 ? 'pass' : 'miss';
-	const check: TargetCheck = {
-		target: 'Sequential <= 1.05x HTTP Request',
-		scope: `${what}, ${scope(ours.n, ours.latencyMs)}`,
-		measured: `${ratio.toFixed(2)}x (${ours.nodeTimeMs} vs ${theirs.nodeTimeMs} ms)`,
-		limit: '<= 1.05x',
-		status,
-	};
-	if (status === 'miss') {
-		const floor = calls * ours.latencyMs;
-		const inFlight =
-			theirs.maxInFlight !== null
-				? ` (up to ${theirs.maxInFlight} of its requests in flight at once)`
-				: '';
-		if (ours.latencyMs > 0 && theirs.nodeTimeMs < floor) {
-			check.why =
-				`The HTTP Request node is not sequential: HttpRequestV3 starts the request of every item before awaiting any${inFlight}, ` +
-				`so it took ${theirs.nodeTimeMs} ms where ${calls} round trips one after another need at least ${floor} ms. ` +
-				`Our node at Max Concurrent Requests = 1 waits for each answer by design; no sequential client can meet this target. The like-for-like check is against HTTP Request in Loop Over Items ((g), (wLoop)).`;
-		} else {
-			check.why =
-				`${round(ours.nodeTimeMs - theirs.nodeTimeMs)} ms more (ours ${ours.msPerItem} ms/item, theirs ${theirs.msPerItem} ms/item). ` +
-				`Ours waits for each answer before sending the next; the HTTP Request node sends all ${ours.n} at once, so even at 0 ms ` +
-				`latency its waits for the server overlap. See the notes for the fixed and per-item costs of our node.`;
-		}
-	}
-	return check;
-}
-
-function speedupCheck(sequential: Row, concurrent: Row, what: string): TargetCheck {
-	const speedup = sequential.nodeTimeMs / Math.max(concurrent.nodeTimeMs, 1);
-	const status: TargetStatus = speedup >= 7 ? 'pass' : 'miss';
-	const check: TargetCheck = {
-		target: 'Concurrency 10 >= 7x faster than sequential',
-		scope: `${what}, ${scope(sequential.n, sequential.latencyMs)}`,
-		measured: `${speedup.toFixed(2)}x (${sequential.nodeTimeMs} -> ${concurrent.nodeTimeMs} ms)`,
-		limit: '>= 7x',
-		status,
-	};
-	if (status === 'miss') {
-		const ideal = (sequential.n * sequential.latencyMs) / 10;
-		check.why =
-			`Concurrency only overlaps waiting: ${sequential.n} x ${sequential.latencyMs} ms / 10 = ${ideal} ms of latency, ` +
-			`the other ${round(concurrent.nodeTimeMs - ideal)} ms (${round((concurrent.nodeTimeMs - ideal) / sequential.n, 2)} ms/item) ` +
-			`are CPU work per item and fixed costs, which 10 parallel requests on one event loop do not shorten.`;
-	}
-	return check;
-}
-
-function watcherBoundCheck(row: Row, concurrency: number): TargetCheck {
-	const ideal = (row.n * row.latencyMs) / concurrency;
-	const bound = 1.2 * ideal;
-	const check: TargetCheck = {
-		target: 'Watcher <= 1.2 x (N x latency / concurrency)',
-		scope: `concurrency ${concurrency}, ${scope(row.n, row.latencyMs)}`,
-		measured: `${row.nodeTimeMs} ms`,
-		limit: `<= ${round(bound)} ms`,
-		status: row.latencyMs === 0 ? 'n/a' : row.nodeTimeMs <= bound ? 'pass' : 'miss',
-	};
-	if (row.latencyMs === 0)
-		check.why = 'The bound is 0 ms at 0 ms latency: only meaningful with latency.';
-	else if (check.status === 'miss') {
-		check.why =
-			`${round(row.nodeTimeMs - ideal)} ms above the pure latency (${round(ideal)} ms), i.e. ` +
-			`${round((row.nodeTimeMs - ideal) / row.n, 2)} ms of CPU work per item; the bound allows ${round((bound - ideal) / row.n, 2)} ms/item.`;
-	}
-	return check;
-}
-
-/** Says when the runs behind a check disagree a lot: its verdict then rests on the fastest run only. */
-function withNoise(check: TargetCheck, involved: Row[]): TargetCheck {
-	const noisy = involved.filter((row) => row.spread > NOISY_SPREAD);
-	if (noisy.length === 0) return check;
-	const text = `Noisy: runs of ${noisy.map((row) => `(${row.caseId}) ${row.runTimesMs.join('/')} ms`).join(', ')}.`;
-	return { ...check, why: check.why === undefined ? text : `${check.why} ${text}` };
-}
-
-export function checkTargets(rows: Row[]): TargetCheck[] {
-	const checks: TargetCheck[] = [];
-	const combos = [...new Set(rows.map((row) => `${row.n}|${row.latencyMs}`))].map((key) =>
-		key.split('|').map(Number),
-	);
-	const failedCheck = (target: string, where: string, reason: string): TargetCheck => ({
-		target,
-		scope: where,
-		measured: '-',
-		limit: '-',
-		status: 'failed',
-		why: `a case failed: ${reason}`,
-	});
-	const all = (caseId: CaseId, n: number, latency: number): Row | undefined =>
-		rows.find((row) => row.caseId === caseId && row.n === n && row.latencyMs === latency);
-
-	for (const [n, latency] of combos) {
-		const b = find(rows, 'b', n, latency);
-		if (all('b', n, latency) !== undefined) {
-			const broken = failedOf(all('b', n, latency));
-			if (b === undefined || broken !== undefined)
-				checks.push(failedCheck('Warm cache: 0 logins', scope(n, latency), broken ?? 'no result'));
-			else {
-				const check: TargetCheck = {
-					target: 'Warm cache: 0 logins',
-					scope: scope(n, latency),
-					measured: `${b.logins ?? '-'} login(s)`,
-					limit: '0',
-					status: b.logins === 0 ? 'pass' : 'miss',
-				};
-				if (check.status === 'miss')
-					check.why =
-						'The warm run logged in: the token saved by the cold run was not found or not usable.';
-				checks.push(check);
-			}
-		}
-	}
-	/** A target that compares two cases at one N and latency: failed if either failed, else `check`. */
-	const comparePair = (
-		target: string,
-		n: number,
-		latency: number,
-		[firstId, secondId, what]: [CaseId, CaseId, string],
-		check: (first: Row, second: Row) => TargetCheck,
-	): void => {
-		if (all(firstId, n, latency) === undefined || all(secondId, n, latency) === undefined) return;
-		const broken = failedOf(all(firstId, n, latency), all(secondId, n, latency));
-		const first = find(rows, firstId, n, latency);
-		const second = find(rows, secondId, n, latency);
-		if (broken !== undefined || first === undefined || second === undefined) {
-			checks.push(failedCheck(target, `${what}, ${scope(n, latency)}`, broken ?? 'no result'));
-		} else checks.push(withNoise(check(first, second), [first, second]));
-	};
-	for (const [n, latency] of combos) {
-		const pairs: Array<[CaseId, CaseId, string, number]> = [
-			['a', 'c', 'Durst (a) vs (c)', n + 1],
-			['a', 'g', 'Durst (a) vs (g), both one at a time', n + 1],
-			['wSeq', 'wHttp', 'Watcher (wSeq) vs (wHttp)', n],
-			['wSeq', 'wLoop', 'Watcher (wSeq) vs (wLoop), both one at a time', n],
-		];
-		for (const [oursId, theirsId, what, calls] of pairs) {
-			comparePair(
-				'Sequential <= 1.05x HTTP Request',
-				n,
-				latency,
-				[oursId, theirsId, what],
-				(ours, theirs) => sequentialCheck(ours, theirs, calls, what),
-			);
-		}
-	}
-	for (const [n, latency] of combos) {
-		if (latency === 0) continue;
-		const pairs: Array<[CaseId, CaseId, string]> = [
-			['a', 'e', 'Durst (a) vs (e)'],
-			['wSeq', 'wC10', 'Watcher'],
-		];
-		for (const pair of pairs) {
-			comparePair(
-				'Concurrency 10 >= 7x faster than sequential',
-				n,
-				latency,
-				pair,
-				(sequential, concurrent) => speedupCheck(sequential, concurrent, pair[2]),
-			);
-		}
-	}
-	for (const [n, latency] of combos) {
-		for (const [caseId, concurrency] of [
-			['wSeq', 1],
-			['wC10', 10],
-		] as Array<[CaseId, number]>) {
-			if (all(caseId, n, latency) === undefined) continue;
-			const broken = failedOf(all(caseId, n, latency));
-			const row = find(rows, caseId, n, latency);
-			if (broken !== undefined || row === undefined) {
-				checks.push(
-					failedCheck(
-						'Watcher <= 1.2 x (N x latency / concurrency)',
-						`concurrency ${concurrency}, ${scope(n, latency)}`,
-						broken ?? 'no result',
-					),
-				);
-			} else
-				checks.push(
-					row.latencyMs === 0
-						? watcherBoundCheck(row, concurrency)
-						: withNoise(watcherBoundCheck(row, concurrency), [row]),
-				);
-		}
-	}
-	return checks;
 }
 
 /** Observations that explain the numbers, computed from this run's rows where they can be. */
@@ -489,11 +278,20 @@ function mb(value: number): string {
 	return value > 0 ? String(value) : '-';
 }
 
+/** The chat-bot link flow's part of a run (bench/linkFlow.ts): figures for the headline, its own section. */
+export interface LinkFlowPart {
+	figures: FlowFigures;
+	markdown: string;
+	/** Failed flows over every link-flow run. */
+	errors: number;
+}
+
 export function markdown(
 	meta: RunMeta,
 	rows: Row[],
 	checks: TargetCheck[],
 	notes: string[],
+	linkFlow?: LinkFlowPart,
 ): string {
 	const lines: string[] = [];
 	const m = meta.machine;
@@ -520,11 +318,17 @@ export function markdown(
 			`total ${Math.round(meta.durationS)} s`,
 	);
 	lines.push('');
+	lines.push(...headline(rows, checks, linkFlow?.figures));
+	lines.push('## All cases');
+	lines.push('');
 	const multi = meta.repeat > 1;
+	const profiled = rows.some((row) => row.ourCpuMsPerItem !== null);
 	lines.push(
-		`| Case | N | Latency ms | Node time ms${multi ? ' (best)' : ''} | ms/item |${multi ? ' All runs ms |' : ''} Logins | HTTP calls | Max in flight | Peak RSS MB |`,
+		`| Case | N | Latency ms | Node time ms${multi ? ' (best)' : ''} | ms/item |${multi ? ' All runs ms |' : ''} Logins | HTTP calls | Max in flight | Peak RSS MB |${profiled ? ' Our CPU ms/item |' : ''}`,
 	);
-	lines.push(`|---|---:|---:|---:|---:|${multi ? '---:|' : ''}---:|---:|---:|---:|`);
+	lines.push(
+		`|---|---:|---:|---:|---:|${multi ? '---:|' : ''}---:|---:|---:|---:|${profiled ? '---:|' : ''}`,
+	);
 	for (const row of rows) {
 		const label = `(${row.caseId}) ${row.label}`;
 		if (row.failed.length === row.runs) {
@@ -546,8 +350,9 @@ export function markdown(
 		const failed =
 			row.failed.length > 0 ? ` (${row.failed.length} of ${row.runs} runs FAILED)` : '';
 		const runs = multi ? ` ${row.runTimesMs.join(' / ')} |` : '';
+		const cpu = profiled ? ` ${row.ourCpuMsPerItem ?? '-'} |` : '';
 		lines.push(
-			`| ${cell(label + failed)} | ${row.n.toLocaleString('en-US')} | ${row.latencyMs} | ${row.nodeTimeMs} | ${row.msPerItem} |${runs} ${logins} | ${calls} | ${row.maxInFlight ?? '-'} | ${mb(row.peakRssMb)} |`,
+			`| ${cell(label + failed)} | ${row.n.toLocaleString('en-US')} | ${row.latencyMs} | ${row.nodeTimeMs} | ${row.msPerItem} |${runs} ${logins} | ${calls} | ${row.maxInFlight ?? '-'} | ${mb(row.peakRssMb)} |${cpu}`,
 		);
 	}
 	lines.push('');
@@ -563,15 +368,20 @@ export function markdown(
 		'- Logins: calls of `GET /api/v1/login` on the Durst simulator. HTTP calls: every API call both simulators received during the case.',
 	);
 	lines.push(
-		'- Max in flight: the most requests that reached the simulators within one latency period, from their request log. A client ' +
-			'that waits for each answer cannot exceed its concurrency there; one that starts every request at once reaches about N. Not defined at 0 ms.',
+		'- Max in flight: the most requests the simulators were answering at the same moment (counted by the simulators, login included).',
 	);
+	if (profiled)
+		lines.push(
+			"- Our CPU ms/item: self time of our package's code (dist/) in the V8 CPU profile of the `n8n execute` process (`--cpu-prof`; median of the runs) divided by N. Time in n8n's request helper that our code calls is n8n's. Profiling slows everything: node times of a profiled run are not comparable to an unprofiled one.",
+		);
 	lines.push(
 		"- Peak RSS: the kernel's high-water mark (VmHWM) of the `n8n execute` process, start-up included (n8n alone is most of it), " +
 			'one process per case (median of the runs); sampled from /proc every 20 ms. The JSON also has the summed RSS of its process tree.',
 	);
 	lines.push(
-		`- (b) executes (a)'s workflow again right after it (the CLI saved its static data). (e) is cold like (a). ` +
+		`- (b) executes (a)'s workflow again right after it (the CLI saved its static data). (e) and (wC10) leave Max Concurrent Requests unset (its default, 10); (e), (e20) are cold like (a). ` +
+			`(f20) and (wH20) use Batching = ${IN_FLIGHT} items per batch with the latency as interval (1 ms at 0 ms), which keeps about ${IN_FLIGHT} requests in flight: the like-for-like partners of (e20) and (w20). ` +
+			`The Watcher node is version 2 as added today: Generate Link makes a private link (the token sealed into the link's fragment); its HTTP Request partners only fetch the token. ` +
 			`(f) is (c) with the HTTP Request option Batching = ${BATCH_SIZE} items per batch, ${BATCH_INTERVAL_MS} ms interval. ` +
 			`(g) and (wLoop) are how users make HTTP Request wait for each answer: Loop Over Items with batch size 1 around the request node.`,
 	);
@@ -584,6 +394,10 @@ export function markdown(
 		lines.push(
 			`| ${cell(check.target)} | ${cell(check.scope)} | ${cell(check.measured)} | ${cell(check.limit)} | ${check.status.toUpperCase()} | ${cell(check.why ?? '')} |`,
 		);
+	}
+	if (linkFlow !== undefined) {
+		lines.push('');
+		lines.push(linkFlow.markdown.trim());
 	}
 	if (notes.length > 0) {
 		lines.push('');
@@ -603,6 +417,7 @@ export interface ResultsFile {
 	targets: TargetCheck[];
 	executions: Execution[];
 	batching: { batchSize: number; batchIntervalMs: number };
+	linkFlow?: LinkFlowPart;
 }
 
 /** Writes `<date>.json` (or `file` when given) and latest.md; returns the markdown. */
@@ -611,11 +426,12 @@ export function writeResults(
 	meta: RunMeta,
 	executions: Execution[],
 	file?: string,
+	linkFlow?: LinkFlowPart,
 ): { text: string; jsonFile: string } {
 	const rows = aggregate(executions);
 	const targets = checkTargets(rows);
 	const notes = buildNotes(meta, rows, executions);
-	const text = markdown(meta, rows, targets, notes);
+	const text = markdown(meta, rows, targets, notes, linkFlow);
 	fs.mkdirSync(dir, { recursive: true });
 	// Colons are not allowed in file names everywhere (Windows checkouts).
 	const jsonFile =
@@ -627,6 +443,7 @@ export function writeResults(
 		targets,
 		executions,
 		batching: { batchSize: BATCH_SIZE, batchIntervalMs: BATCH_INTERVAL_MS },
+		linkFlow,
 	};
 	fs.writeFileSync(jsonFile, `${JSON.stringify(json, null, 2)}\n`);
 	fs.writeFileSync(path.join(dir, 'latest.md'), text);

@@ -18,13 +18,38 @@ import { SCRYPT_PARAMETERS } from '../nodes/DurstAnalytics/tokenCache/crypto';
 import type { HostVersion } from '../test/e2e/n8nHost';
 import { N8nHost, hostInstalled, nodeOutputItems, runError } from '../test/e2e/n8nHost';
 import { ProcessTreeSampler, machineInfo } from './procmem';
+import { readProfiles, summarize } from './profile';
+import type { LinkFlowResult } from './linkFlow';
+import { runLinkFlowBench } from './linkFlow';
 import { runQueueBench } from './queue';
-import type { Execution, RunMeta } from './report';
+import type { Execution, LinkFlowPart, RunMeta } from './report';
 import { writeResults } from './report';
 import type { CaseId, CaseSpec, Targets, Workflow } from './workflows';
-import { CASES, CASE_ORDER, PRINTER_ID, buildWorkflow, credentials, workflowId } from './workflows';
+import {
+	CASES,
+	CASE_ORDER,
+	LINK_BASE_URL,
+	PRINTER_ID,
+	buildWorkflow,
+	credentials,
+	workflowId,
+} from './workflows';
 
 const HOST_VERSION: HostVersion = '2.40.7';
+/** The issue's setting for the chat-bot link flow: 20 ms per Watcher request. */
+const LINK_FLOW_LATENCY_MS = 20;
+/**
+ * A person opens the link a moment after the bot got it, and flows of different people do not
+ * follow each other within milliseconds: without a pause, the work n8n does after answering
+ * (saving the execution) would be timed as part of the next request.
+ */
+const LINK_FLOW_GAP_MS = 300;
+/**
+ * n8n 2.x gives every webhook request of a community trigger node a fresh expression isolate and
+ * keeps one warm by default: the ticket POST, sent by the page as soon as it is served, waits
+ * for a new one. Two warm isolates serve the page and its POST (README "Private links").
+ */
+const LINK_FLOW_RECOMMENDED_ENV = { N8N_EXPRESSION_ENGINE_POOL_SIZE: '2' };
 
 interface Options {
 	ns: number[];
@@ -34,6 +59,11 @@ interface Options {
 	verbose: boolean;
 	/** Where `n8n execute` writes V8 CPU profiles (--cpu-prof), to see where a case spends its time. */
 	cpuProfileDir?: string;
+	/** `--package DIR`: measure another checkout's build (e.g. an older commit, for a before/after). */
+	packageDir?: string;
+	/** After the cases: the chat-bot link flow in a running n8n (bench/linkFlow.ts), `flows` per variant. */
+	linkFlow: boolean;
+	flows: number;
 	/** `--queue`: webhook load on regular-mode n8n and on a queue-mode cluster (bench/queue.ts) instead of the cases. */
 	queue: boolean;
 	/** `--no-answer-probe` (with --queue): the unanswered-webhook reproduction instead. */
@@ -43,15 +73,21 @@ interface Options {
 	concurrency: number;
 }
 
-const USAGE = `usage: run.js [--quick] [--n 100,1000] [--latency 0,20] [--repeat R] [--cases a,b,...] [--verbose] [--cpu-prof DIR]
+const USAGE = `usage: run.js [--quick] [--n 100,1000] [--latency 0,20] [--repeat R] [--cases a,b,...] [--verbose] [--cpu-prof DIR] [--package DIR]
        run.js --queue [--n 300] [--latency 20] [--concurrency 20] [--workers 2] [--no-answer-probe] [--verbose]
   --quick      N=100 at 20 ms, one run per case (for development)
   --n          item counts (default 100,1000)
   --latency    simulator latencies in ms (default 0,20)
   --repeat     executions per case; the table shows the median (default 3: this machine is noisy)
-  --cases      subset of ${CASE_ORDER.join(',')} (b needs a)
+  --cases      subset of ${CASE_ORDER.join(',')} (b needs a), and \`link\` for the link flow
+               (without --cases: every case, then the link flow)
+  --flows      chat-bot link flows per variant after the cases (default 200, --quick 50)
+  --no-link-flow  the cases only
   --verbose    pass n8n's own output through
-  --cpu-prof   write a V8 CPU profile of every \`n8n execute\` into DIR (times are then not comparable)
+  --cpu-prof   write a V8 CPU profile of every \`n8n execute\` into DIR/<case> (times are then not
+               comparable) and add our code's CPU per item to the table
+  --package    the package checkout whose dist/ n8n loads (default: this one), e.g. a worktree of an
+               older commit built with \`npm run build\`, for before/after figures
   --queue      webhook load (Webhook -> Durst -> Respond, N calls, default 300) on regular-mode n8n
                (SQLite, then PostgreSQL) and on a queue-mode cluster (main + workers, PostgreSQL, Redis):
                executions/s, latency percentiles, logins, CPU and peak memory per process
@@ -85,10 +121,12 @@ export function parseArgs(argv: readonly string[]): Options {
 		noAnswerProbe: false,
 		workers: 2,
 		concurrency: 20,
+		linkFlow: true,
+		flows: 200,
 	};
 	let quick = false;
 	// --quick only fills in what was not given explicitly.
-	const given = { ns: false, latencies: false, repeat: false };
+	const given = { ns: false, latencies: false, repeat: false, flows: false };
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
 		const eq = arg.indexOf('=');
@@ -112,12 +150,22 @@ export function parseArgs(argv: readonly string[]): Options {
 				break;
 			case '--cases': {
 				const cases = (value() ?? '').split(',').map((part) => part.trim());
-				const unknown = cases.filter((id) => !(CASE_ORDER as string[]).includes(id));
+				const unknown = cases.filter(
+					(id) => id !== 'link' && !(CASE_ORDER as string[]).includes(id),
+				);
 				if (unknown.length > 0 || cases.length === 0)
 					throw new Error(`unknown case(s) ${unknown.join(', ')}\n${USAGE}`);
 				options.cases = CASE_ORDER.filter((id) => cases.includes(id));
+				options.linkFlow = cases.includes('link');
 				break;
 			}
+			case '--flows':
+				options.flows = parseList(flag, value(), 1)[0];
+				given.flows = true;
+				break;
+			case '--no-link-flow':
+				options.linkFlow = false;
+				break;
 			case '--verbose':
 				options.verbose = true;
 				break;
@@ -133,6 +181,13 @@ export function parseArgs(argv: readonly string[]): Options {
 			case '--concurrency':
 				options.concurrency = parseList(flag, value(), 1)[0];
 				break;
+			case '--package': {
+				const dir = value();
+				if (!dir || !fs.existsSync(path.join(dir, 'package.json')))
+					throw new Error(`--package needs a package checkout\n${USAGE}`);
+				options.packageDir = path.resolve(dir);
+				break;
+			}
 			case '--cpu-prof': {
 				const dir = value();
 				if (!dir) throw new Error(`--cpu-prof needs a directory\n${USAGE}`);
@@ -161,6 +216,7 @@ export function parseArgs(argv: readonly string[]): Options {
 		if (!given.ns) options.ns = [100];
 		if (!given.latencies) options.latencies = [20];
 		if (!given.repeat) options.repeat = 1;
+		if (!given.flows) options.flows = 50;
 	}
 	if (options.cases.includes('b') && !options.cases.includes('a'))
 		throw new Error('case b re-executes the workflow of case a: add a');
@@ -275,22 +331,6 @@ function workflowDuration(run: unknown): number | undefined {
 	return Number.isFinite(ms) ? ms : undefined;
 }
 
-/**
- * Most requests that arrived within any one latency period. A client that waits for each answer
- * (which takes at least the latency) cannot exceed its concurrency here; one that starts every
- * request at once reaches N. An estimate of the requests in flight, from the simulators' log.
- */
-function maxArrivalsWithin(log: ReadonlyArray<{ time: number }>, windowMs: number): number {
-	const times = log.map((entry) => entry.time).sort((x, y) => x - y);
-	let best = 0;
-	let start = 0;
-	for (let end = 0; end < times.length; end++) {
-		while (times[end] - times[start] >= windowMs) start++;
-		best = Math.max(best, end - start + 1);
-	}
-	return best;
-}
-
 /** The token cache's key derivation (scrypt N=2^14, r=8, as in nodes/DurstAnalytics/tokenCache.ts), timed here once. */
 function scryptMs(): number {
 	const runs: number[] = [];
@@ -323,9 +363,11 @@ function validate(
 		const good =
 			spec.product === 'durst'
 				? item.id === PRINTER_ID
-				: spec.id === 'wHttp' || spec.id === 'wLoop'
+				: spec.concurrency === undefined
 					? typeof item.autologin_token === 'string' && item.autologin_token !== ''
-					: typeof item.autologinToken === 'string' && typeof item.link === 'string';
+					: item.linkType === 'private' &&
+						typeof item.link === 'string' &&
+						item.link.startsWith(`${LINK_BASE_URL}#`);
 		if (!good)
 			throw new Error(
 				`item ${index} of "${spec.outputNode}" is not the expected answer: ${JSON.stringify(item).slice(0, 200)}`,
@@ -398,6 +440,11 @@ async function runCase(
 	sims.watcher.clearRequestLog();
 	// Generous: a sequential case needs (N + 1) x latency, n8n's start-up several seconds on a busy machine.
 	const timeoutMs = 120_000 + 4 * (n + 1) * latencyMs;
+	// One folder per execution, so that its profiles can be summed on their own (bench/profile.ts).
+	const profileDir =
+		cpuProfileDir === undefined
+			? undefined
+			: path.join(cpuProfileDir, `${spec.id}-n${n}-${latencyMs}ms-run${rep + 1}`);
 	const sampler = new ProcessTreeSampler(
 		(argv) => argv.includes('execute') && argv.includes(`--id=${id}`),
 	);
@@ -408,9 +455,7 @@ async function runCase(
 	let failure: string | undefined;
 	try {
 		const env: Record<string, string> =
-			cpuProfileDir === undefined
-				? {}
-				: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir="${cpuProfileDir}"` };
+			profileDir === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir="${profileDir}"` };
 		result = await host.execute(id, { timeoutMs, env });
 	} catch (error) {
 		failure = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -448,21 +493,24 @@ async function runCase(
 		processMs,
 		logins: spec.product === 'durst' ? sims.durst.logins : null,
 		httpCalls: sims.durst.totalCalls + sims.watcher.totalCalls,
-		maxInFlight:
-			latencyMs > 0
-				? maxArrivalsWithin([...sims.durst.requestLog, ...sims.watcher.requestLog], latencyMs)
-				: null,
+		maxInFlight: Math.max(sims.durst.peakInFlight, sims.watcher.peakInFlight),
 		peakRssMb: Math.round(memory.mainPeakKb / 1024),
 		treePeakRssMb: Math.round(memory.treePeakKb / 1024),
 		crashedAtExit: result?.crashedAtExit ?? false,
 	};
 	if (failure !== undefined) execution.error = failure;
+	if (profileDir !== undefined && fs.existsSync(profileDir)) {
+		const profile = summarize(readProfiles(profileDir), host.packageDir);
+		execution.ourCpuMs = Math.round(profile.oursMs * 10) / 10;
+	}
 	return execution;
 }
 
 async function main(): Promise<void> {
 	const options = parseArgs(process.argv.slice(2));
 	const root = findRepoRoot();
+	// What n8n loads and what the results name; the results themselves stay in this checkout.
+	const measured = options.packageDir ?? root;
 	if (!hostInstalled(HOST_VERSION)) {
 		// A fresh clone after `npm ci` has no n8n yet: install the one host the benchmark uses (as `npm start` does).
 		log(
@@ -475,7 +523,7 @@ async function main(): Promise<void> {
 			throw new Error(`installing n8n ${HOST_VERSION} failed (see above)`);
 	}
 	if (
-		!fs.existsSync(path.join(root, 'dist', 'nodes', 'DurstAnalytics', 'DurstAnalytics.node.js'))
+		!fs.existsSync(path.join(measured, 'dist', 'nodes', 'DurstAnalytics', 'DurstAnalytics.node.js'))
 	) {
 		throw new Error('dist/ has no built nodes: run `npm run build` first');
 	}
@@ -496,8 +544,8 @@ async function main(): Promise<void> {
 	// Timed before n8n runs, so that the number is not inflated by our own load.
 	const scrypt = scryptMs();
 	// Read now: the code measured is the dist/ built from this commit, whatever changes during the run.
-	const commit = gitCommit(root);
-	const distAtStart = distFingerprint(root);
+	const commit = gitCommit(measured);
+	const distAtStart = distFingerprint(measured);
 
 	state.durst = await DurstSimulator.start();
 	state.watcher = await WatcherSimulator.start();
@@ -505,7 +553,7 @@ async function main(): Promise<void> {
 	const targets: Targets = { durstUrl: sims.durst.url, watcherUrl: sims.watcher.url };
 	state.host = await N8nHost.create({
 		version: HOST_VERSION,
-		packageDir: root,
+		packageDir: measured,
 		log: options.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
 	});
 	const host = state.host;
@@ -529,7 +577,7 @@ async function main(): Promise<void> {
 		`n8n ${HOST_VERSION} in ${host.userFolder}; importing ${workflows.length} workflows and 2 credentials`,
 	);
 	await host.importCredentials(credentials(targets));
-	await host.importWorkflow(workflows);
+	if (workflows.length > 0) await host.importWorkflow(workflows);
 
 	const executions: Execution[] = [];
 	let done = 0;
@@ -538,7 +586,7 @@ async function main(): Promise<void> {
 		sims.durst.latencyMs = step.latencyMs;
 		sims.watcher.latencyMs = step.latencyMs;
 		// Other people rebuild dist/ in this checkout: each execution records which build it ran.
-		const dist = distFingerprint(root);
+		const dist = distFingerprint(measured);
 		const execution = await runCase(
 			host,
 			step.spec,
@@ -561,19 +609,63 @@ async function main(): Promise<void> {
 		);
 	}
 
+	const hostNode = execFileSync(host.paths.nodeBin, ['--version'], { encoding: 'utf8' })
+		.trim()
+		.replace(/^v/, '');
+	// The link flow runs its own n8n server: the cases' simulators go first.
+	await cleanup();
+	let linkFlow: LinkFlowPart | undefined;
+	if (options.linkFlow && !state.interrupted) {
+		// n8n's defaults first (the target), then with the setting README recommends for login pages.
+		const settings: Array<{ flows: number; n8nEnv?: Record<string, string> }> = [
+			{ flows: options.flows },
+			{ flows: Math.min(100, options.flows), n8nEnv: LINK_FLOW_RECOMMENDED_ENV },
+		];
+		const runs: LinkFlowResult[] = [];
+		for (const setting of settings) {
+			if (state.interrupted) return;
+			runs.push(
+				await runLinkFlowBench(measured, {
+					...setting,
+					warmup: Math.min(20, setting.flows),
+					latencyMs: LINK_FLOW_LATENCY_MS,
+					concurrency: 1,
+					gapMs: LINK_FLOW_GAP_MS,
+					verbose: options.verbose,
+				}),
+			);
+		}
+		const variant = (id: 'ours' | 'http') => {
+			const found = runs[0].variants.find((candidate) => candidate.id === id);
+			if (found === undefined) throw new Error(`the link flow has no "${id}" result`);
+			return { p50Ms: found.p50Ms, p95Ms: found.p95Ms, errors: found.errors };
+		};
+		linkFlow = {
+			figures: {
+				latencyMs: runs[0].latencyMs,
+				flows: options.flows,
+				ours: variant('ours'),
+				http: variant('http'),
+			},
+			markdown: runs.map((run) => run.markdown.trim()).join('\n\n'),
+			errors: runs.reduce(
+				(sum, run) => sum + run.variants.reduce((count, one) => count + one.errors, 0),
+				0,
+			),
+		};
+	}
+
 	const meta: RunMeta = {
 		date: new Date().toISOString(),
 		machine,
 		loadAverageAfter: machineInfo().loadAverage,
 		runnerNode: process.versions.node,
-		hostNode: execFileSync(host.paths.nodeBin, ['--version'], { encoding: 'utf8' })
-			.trim()
-			.replace(/^v/, ''),
+		hostNode,
 		n8nVersion: readVersion(path.join(host.paths.dir, 'node_modules', 'n8n', 'package.json')),
 		nodesBaseVersion: readVersion(
 			path.join(host.paths.dir, 'node_modules', 'n8n-nodes-base', 'package.json'),
 		),
-		packageVersion: readVersion(path.join(root, 'package.json')),
+		packageVersion: readVersion(path.join(measured, 'package.json')),
 		gitCommit: commit,
 		distAtStart,
 		ns: options.ns,
@@ -583,12 +675,18 @@ async function main(): Promise<void> {
 		scryptMs: scrypt,
 		executionsCrashedAtExit: executions.filter((execution) => execution.crashedAtExit).length,
 	};
-	const { text, jsonFile } = writeResults(path.join(root, 'bench', 'results'), meta, executions);
+	const { text, jsonFile } = writeResults(
+		path.join(root, 'bench', 'results'),
+		meta,
+		executions,
+		undefined,
+		linkFlow,
+	);
 	process.stdout.write(text);
 	log(`wrote ${path.relative(root, jsonFile)} and bench/results/latest.md`);
 
-	await cleanup();
-	if (executions.some((execution) => execution.error !== undefined)) process.exitCode = 1;
+	if (executions.some((execution) => execution.error !== undefined) || (linkFlow?.errors ?? 0) > 0)
+		process.exitCode = 1;
 }
 
 if (require.main === module) {

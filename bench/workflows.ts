@@ -28,6 +28,8 @@ export const WATCHER_API_KEY = 'test-api-key';
 export const WATCHER_LOGIN = 'demo@example.com';
 export const PRINTER_ID = 'P-1001';
 export const LINK_BASE_URL = 'https://n8n.example.com/webhook/watcher-login';
+/** The Watcher node's default version: Generate Link makes a private link by default. */
+const WATCHER_NODE_VERSION = 2;
 
 /**
  * HTTP Request "Batching" of case (f). In HttpRequestV3 (n8n-nodes-base 2.40.2) the option only
@@ -38,7 +40,32 @@ export const LINK_BASE_URL = 'https://n8n.example.com/webhook/watcher-login';
 export const BATCH_SIZE = 10;
 export const BATCH_INTERVAL_MS = 1;
 
-export type CaseId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'wSeq' | 'wC10' | 'wHttp' | 'wLoop';
+/**
+ * Batching that keeps about `IN_FLIGHT` requests in flight, for the like-for-like cases (f20),
+ * (wH20): start IN_FLIGHT requests, wait about one answer's time (the latency; 1 ms, the least that
+ * engages the option, at 0 ms), start the next IN_FLIGHT. The simulators count the real peak.
+ */
+export const IN_FLIGHT = 20;
+export function inFlightBatching(latencyMs: number): { batchSize: number; batchInterval: number } {
+	return { batchSize: IN_FLIGHT, batchInterval: Math.max(1, latencyMs) };
+}
+
+export type CaseId =
+	| 'a'
+	| 'b'
+	| 'c'
+	| 'd'
+	| 'e'
+	| 'e20'
+	| 'f'
+	| 'f20'
+	| 'g'
+	| 'wSeq'
+	| 'wC10'
+	| 'w20'
+	| 'wHttp'
+	| 'wH20'
+	| 'wLoop';
 export type Product = 'durst' | 'watcher';
 
 export interface CaseSpec {
@@ -49,8 +76,10 @@ export interface CaseSpec {
 	measured: string[];
 	/** The node whose output is validated (N items, no errors). */
 	outputNode: string;
-	/** Our node's Max Concurrent Requests, or undefined for HTTP Request cases. */
-	concurrency?: number;
+	/** Our node's Max Concurrent Requests ('default': the option left unset), or undefined for HTTP Request cases. */
+	concurrency?: number | 'default';
+	/** HTTP Request cases: the Batching option (see BATCH_SIZE and inFlightBatching). */
+	batching?: 'spaced' | 'inFlight';
 	/** b re-executes a's workflow: its static data then holds the token the cold run saved. */
 	reuses?: CaseId;
 	/**
@@ -64,7 +93,7 @@ export const CASES: Record<CaseId, CaseSpec> = {
 	a: {
 		id: 'a',
 		product: 'durst',
-		label: 'Durst node, cold cache',
+		label: 'Durst node, Max Concurrent Requests 1 (one at a time), cold cache',
 		measured: ['Durst'],
 		outputNode: 'Durst',
 		concurrency: 1,
@@ -72,7 +101,7 @@ export const CASES: Record<CaseId, CaseSpec> = {
 	b: {
 		id: 'b',
 		product: 'durst',
-		label: 'Durst node, warm cache',
+		label: 'Durst node, Max Concurrent Requests 1, warm cache',
 		measured: ['Durst'],
 		outputNode: 'Durst',
 		concurrency: 1,
@@ -95,10 +124,18 @@ export const CASES: Record<CaseId, CaseSpec> = {
 	e: {
 		id: 'e',
 		product: 'durst',
-		label: 'Durst node, concurrency 10 (cold)',
+		label: 'Durst node, default settings (10 in flight), cold cache',
 		measured: ['Durst'],
 		outputNode: 'Durst',
-		concurrency: 10,
+		concurrency: 'default',
+	},
+	e20: {
+		id: 'e20',
+		product: 'durst',
+		label: `Durst node, Max Concurrent Requests ${IN_FLIGHT}, cold cache`,
+		measured: ['Durst'],
+		outputNode: 'Durst',
+		concurrency: IN_FLIGHT,
 	},
 	f: {
 		id: 'f',
@@ -106,6 +143,15 @@ export const CASES: Record<CaseId, CaseSpec> = {
 		label: `HTTP Request: login once + batching ${BATCH_SIZE}/${BATCH_INTERVAL_MS} ms`,
 		measured: ['Login', 'Get Printer'],
 		outputNode: 'Get Printer',
+		batching: 'spaced',
+	},
+	f20: {
+		id: 'f20',
+		product: 'durst',
+		label: `HTTP Request: login once + batching ${IN_FLIGHT} per latency (about ${IN_FLIGHT} in flight)`,
+		measured: ['Login', 'Get Printer'],
+		outputNode: 'Get Printer',
+		batching: 'inFlight',
 	},
 	g: {
 		id: 'g',
@@ -118,7 +164,7 @@ export const CASES: Record<CaseId, CaseSpec> = {
 	wSeq: {
 		id: 'wSeq',
 		product: 'watcher',
-		label: 'Watcher node, Generate Link, sequential',
+		label: 'Watcher node, Generate Link, Max Concurrent Requests 1 (one at a time)',
 		measured: ['Watcher'],
 		outputNode: 'Watcher',
 		concurrency: 1,
@@ -126,10 +172,18 @@ export const CASES: Record<CaseId, CaseSpec> = {
 	wC10: {
 		id: 'wC10',
 		product: 'watcher',
-		label: 'Watcher node, Generate Link, concurrency 10',
+		label: 'Watcher node, Generate Link, default settings (10 in flight)',
 		measured: ['Watcher'],
 		outputNode: 'Watcher',
-		concurrency: 10,
+		concurrency: 'default',
+	},
+	w20: {
+		id: 'w20',
+		product: 'watcher',
+		label: `Watcher node, Generate Link, Max Concurrent Requests ${IN_FLIGHT}`,
+		measured: ['Watcher'],
+		outputNode: 'Watcher',
+		concurrency: IN_FLIGHT,
 	},
 	wHttp: {
 		id: 'wHttp',
@@ -137,6 +191,14 @@ export const CASES: Record<CaseId, CaseSpec> = {
 		label: 'HTTP Request: same POST',
 		measured: ['Generate Token'],
 		outputNode: 'Generate Token',
+	},
+	wH20: {
+		id: 'wH20',
+		product: 'watcher',
+		label: `HTTP Request: same POST + batching ${IN_FLIGHT} per latency (about ${IN_FLIGHT} in flight)`,
+		measured: ['Generate Token'],
+		outputNode: 'Generate Token',
+		batching: 'inFlight',
 	},
 	wLoop: {
 		id: 'wLoop',
@@ -154,11 +216,15 @@ export const CASE_ORDER: CaseId[] = [
 	'c',
 	'd',
 	'e',
+	'e20',
 	'f',
+	'f20',
 	'g',
 	'wSeq',
 	'wC10',
+	'w20',
 	'wHttp',
+	'wH20',
 	'wLoop',
 ];
 
@@ -276,12 +342,13 @@ function ourNode(
 	type: string,
 	credentials: WorkflowNode['credentials'],
 	parameters: Record<string, unknown>,
+	typeVersion = 1,
 ): WorkflowNode {
 	return {
 		id: uuid(`${seed}|${name.toLowerCase()}`),
 		name,
 		type: `n8n-nodes-watcher-durst.${type}`,
-		typeVersion: 1,
+		typeVersion,
 		position: [600, 0],
 		parameters,
 		credentials,
@@ -306,12 +373,22 @@ function durstLogin(seed: string, targets: Targets, x: number, once: boolean): W
 	return node;
 }
 
+/** The HTTP Request option Batching of a case, or none. */
+function batchingOption(spec: CaseSpec, latencyMs: number): Record<string, unknown> {
+	if (spec.batching === undefined) return {};
+	const batch =
+		spec.batching === 'spaced'
+			? { batchSize: BATCH_SIZE, batchInterval: BATCH_INTERVAL_MS }
+			: inFlightBatching(latencyMs);
+	return { batching: { batch } };
+}
+
 function durstGetPrinter(
 	seed: string,
 	targets: Targets,
 	x: number,
 	tokenExpression: string,
-	batching: boolean,
+	options: Record<string, unknown> = {},
 ): WorkflowNode {
 	return httpRequestNode(seed, 'Get Printer', x, {
 		method: 'GET',
@@ -319,9 +396,7 @@ function durstGetPrinter(
 		sendHeaders: true,
 		specifyHeaders: 'keypair',
 		headerParameters: { parameters: [{ name: 'x-auth-token', value: tokenExpression }] },
-		options: batching
-			? { batching: { batch: { batchSize: BATCH_SIZE, batchInterval: BATCH_INTERVAL_MS } } }
-			: {},
+		options,
 	});
 }
 
@@ -348,7 +423,11 @@ function loopConnections(order: string[], body: string): Workflow['connections']
 	return connections;
 }
 
-function watcherPost(seed: string, targets: Targets): WorkflowNode {
+function watcherPost(
+	seed: string,
+	targets: Targets,
+	options: Record<string, unknown> = {},
+): WorkflowNode {
 	return httpRequestNode(seed, 'Generate Token', 600, {
 		method: 'POST',
 		url: `${targets.watcherUrl}/vsaas/api/v2/auth/generate-autologin-token`,
@@ -359,7 +438,7 @@ function watcherPost(seed: string, targets: Targets): WorkflowNode {
 		contentType: 'json',
 		specifyBody: 'keypair',
 		bodyParameters: { parameters: [{ name: 'login', value: WATCHER_LOGIN }] },
-		options: {},
+		options,
 	});
 }
 
@@ -367,15 +446,19 @@ function watcherPost(seed: string, targets: Targets): WorkflowNode {
 function caseNodes(
 	spec: CaseSpec,
 	n: number,
+	latencyMs: number,
 	seed: string,
 	targets: Targets,
 ): { nodes: WorkflowNode[]; order: string[]; connections?: Workflow['connections'] } {
 	const generator = generatorNodes(n, seed);
+	const ourOptions =
+		spec.concurrency === 'default' ? {} : { maxConcurrency: spec.concurrency ?? 1 };
 	const generatorNames = generator.map((node) => node.name);
 	switch (spec.id) {
 		case 'a':
 		case 'b':
-		case 'e': {
+		case 'e':
+		case 'e20': {
 			const durst = ourNode(
 				seed,
 				'Durst',
@@ -385,13 +468,14 @@ function caseNodes(
 					resource: 'printer',
 					operation: 'get',
 					printerId: { __rl: true, mode: 'id', value: PRINTER_ID },
-					options: { maxConcurrency: spec.concurrency ?? 1 },
+					options: ourOptions,
 				},
 			);
 			return { nodes: [...generator, durst], order: [...generatorNames, 'Durst'] };
 		}
 		case 'c':
-		case 'f': {
+		case 'f':
+		case 'f20': {
 			// The login sits before the generator: a login node after it would turn N items into one
 			// (executeOnce), which is why users log in first and reach back with $('Login').
 			const login = durstLogin(seed, targets, 200, true);
@@ -400,7 +484,7 @@ function caseNodes(
 				targets,
 				800,
 				"={{ $('Login').first().json.xAuthToken }}",
-				spec.id === 'f',
+				batchingOption(spec, latencyMs),
 			);
 			return {
 				nodes: [generator[0], login, ...generator.slice(1), get],
@@ -409,13 +493,7 @@ function caseNodes(
 		}
 		case 'g': {
 			const login = durstLogin(seed, targets, 200, true);
-			const get = durstGetPrinter(
-				seed,
-				targets,
-				800,
-				"={{ $('Login').first().json.xAuthToken }}",
-				false,
-			);
+			const get = durstGetPrinter(seed, targets, 800, "={{ $('Login').first().json.xAuthToken }}");
 			const order = ['Start', 'Login', 'Make N', 'Items'];
 			return {
 				nodes: [generator[0], login, ...generator.slice(1), loopNode(seed), get],
@@ -425,14 +503,15 @@ function caseNodes(
 		}
 		case 'd': {
 			const login = durstLogin(seed, targets, 600, false);
-			const get = durstGetPrinter(seed, targets, 800, '={{ $json.xAuthToken }}', false);
+			const get = durstGetPrinter(seed, targets, 800, '={{ $json.xAuthToken }}');
 			return {
 				nodes: [...generator, login, get],
 				order: [...generatorNames, 'Login', 'Get Printer'],
 			};
 		}
 		case 'wSeq':
-		case 'wC10': {
+		case 'wC10':
+		case 'w20': {
 			const watcher = ourNode(
 				seed,
 				'Watcher',
@@ -443,14 +522,17 @@ function caseNodes(
 					operation: 'generateLink',
 					login: { __rl: true, mode: 'email', value: WATCHER_LOGIN },
 					linkBaseUrl: LINK_BASE_URL,
-					options: { maxConcurrency: spec.concurrency ?? 1 },
+					options: ourOptions,
 				},
+				// What a node added today is: private single-use links (the token sealed into the link).
+				WATCHER_NODE_VERSION,
 			);
 			return { nodes: [...generator, watcher], order: [...generatorNames, 'Watcher'] };
 		}
 		case 'wHttp':
+		case 'wH20':
 			return {
-				nodes: [...generator, watcherPost(seed, targets)],
+				nodes: [...generator, watcherPost(seed, targets, batchingOption(spec, latencyMs))],
 				order: [...generatorNames, 'Generate Token'],
 			};
 		case 'wLoop':
@@ -469,7 +551,7 @@ export function buildWorkflow(
 	latencyMs: number,
 	targets: Targets,
 ): Workflow {
-	const { nodes, order, connections } = caseNodes(spec, n, id, targets);
+	const { nodes, order, connections } = caseNodes(spec, n, latencyMs, id, targets);
 	nodes.forEach((node, index) => {
 		node.position = [index * 200, 0];
 	});
