@@ -4,7 +4,8 @@
  * and a Webhook whose Respond to Webhook node answers the page that posts that token to Watcher.
  * Built in code so that the simulator's and n8n's addresses are those of the run.
  */
-import { createHash } from 'node:crypto';
+import type { Workflow, WorkflowNode } from './workflows';
+import { chain, uuid } from './workflows';
 
 /** Node type versions present in n8n 2.40.7's n8n-nodes-base (as bench/workflows.ts uses them). */
 const WEBHOOK_VERSION = 2;
@@ -19,42 +20,8 @@ export const HTTP_PAGE_PATH = 'watcher-login-http';
 /** The Watcher simulator's default API key, pasted into the HTTP Request node as users do. */
 export const HTTP_WATCHER_API_KEY = 'test-api-key';
 
-interface Node {
-	id: string;
-	name: string;
-	type: string;
-	typeVersion: number;
-	position: [number, number];
-	webhookId?: string;
-	parameters: Record<string, unknown>;
-}
-
-export interface LinkFlowWorkflow {
-	id: string;
-	name: string;
-	active: boolean;
-	/** n8n 2.x refuses to import a workflow without one. */
-	versionId: string;
-	settings: Record<string, unknown>;
-	nodes: Node[];
-	connections: Record<
-		string,
-		{ main: Array<Array<{ node: string; type: 'main'; index: number }>> }
-	>;
-}
-
-function uuid(seed: string): string {
-	const hex = createHash('sha256').update(seed).digest('hex');
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-function chain(names: string[]): LinkFlowWorkflow['connections'] {
-	const connections: LinkFlowWorkflow['connections'] = {};
-	for (let i = 0; i + 1 < names.length; i++) {
-		connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
-	}
-	return connections;
-}
+type Node = WorkflowNode;
+export type LinkFlowWorkflow = Workflow;
 
 function workflow(id: string, name: string, nodes: Node[]): LinkFlowWorkflow {
 	nodes.forEach((node, index) => {

@@ -233,13 +233,15 @@ export interface Targets {
 	watcherUrl: string;
 }
 
-interface WorkflowNode {
+export interface WorkflowNode {
 	id: string;
 	name: string;
 	type: string;
 	typeVersion: number;
 	position: [number, number];
 	parameters: Record<string, unknown>;
+	/** Webhook nodes: n8n registers the production path under it. */
+	webhookId?: string;
 	executeOnce?: boolean;
 	credentials?: Record<string, { id: string; name: string }>;
 }
@@ -248,6 +250,7 @@ export interface Workflow {
 	id: string;
 	name: string;
 	active: boolean;
+	/** n8n 2.x refuses to import a workflow without one. */
 	versionId: string;
 	settings: Record<string, unknown>;
 	nodes: WorkflowNode[];
@@ -257,7 +260,8 @@ export interface Workflow {
 	>;
 }
 
-function uuid(seed: string): string {
+/** A stable UUID from a seed, so re-imported workflows keep their node ids. */
+export function uuid(seed: string): string {
 	const hex = createHash('sha256').update(seed).digest('hex');
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -268,7 +272,8 @@ export function workflowId(caseId: CaseId, n: number, latencyMs: number, rep: nu
 	return `Bench${hash.slice(0, 11)}`;
 }
 
-function chain(names: string[]): Workflow['connections'] {
+/** Connects the named nodes one after another. */
+export function chain(names: string[]): Workflow['connections'] {
 	const connections: Workflow['connections'] = {};
 	for (let i = 0; i + 1 < names.length; i++) {
 		connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
