@@ -77,6 +77,13 @@ interface MemoryEntry extends LoginResult {
 /** Keyed by `${entryId}:${passwordDigest}`: a changed password never reuses a token. */
 const memory = new LruMap<string, MemoryEntry>(100);
 const inflight = new Map<string, Promise<MemoryEntry>>();
+/**
+ * Tokens a server refused, by `${memKey}:${sha256(token)}`. An execution that started before the
+ * refusal still holds the dead token in its copy of static data (n8n loads static data when an
+ * execution starts); without this list it would put the token back into memory over its
+ * replacement and cause a second login.
+ */
+const deadTokens = new LruMap<string, true>(200);
 
 /** Entry id: URL and username only, so the entry of a credential is found again after a password change and replaced. */
 export function entryId(account: DurstAccount): string {
@@ -131,6 +138,25 @@ export class DurstTokenCache {
 		memory.deleteWhere((key) => key.startsWith(`${this.id}:`) && key !== this.memKey);
 		forgetOtherPasswords(this.id, options.account.password);
 		this.prune();
+	}
+
+	private deadKey(token: string): string {
+		return `${this.memKey}:${sha256(token)}`;
+	}
+
+	/** Usable and not refused by the server: worth sending. */
+	private live(entry: MemoryEntry | undefined): entry is MemoryEntry {
+		return (
+			entry !== undefined &&
+			usable(entry, this.now()) &&
+			deadTokens.get(this.deadKey(entry.token)) === undefined
+		);
+	}
+
+	/** Memory's token if it is live; read again after every await, since other callers run meanwhile. */
+	private liveMemory(): MemoryEntry | undefined {
+		const entry = memory.get(this.memKey);
+		return this.live(entry) ? entry : undefined;
 	}
 
 	private associated(obtainedAt: string, expiresAt: string): string {
@@ -243,9 +269,15 @@ export class DurstTokenCache {
 		};
 	}
 
+	/**
+	 * One login per credential and process at a time. Checked and started without an await in
+	 * between: a caller that reaches here after another's login ended takes its token.
+	 */
 	private async loginOnce(): Promise<{ entry: MemoryEntry; loggedIn: boolean }> {
 		const running = inflight.get(this.memKey);
 		if (running) return { entry: await running, loggedIn: false };
+		const current = this.liveMemory();
+		if (current) return { entry: current, loggedIn: false };
 		const started = (async () => {
 			const result = await this.login();
 			const obtainedAt = this.now();
@@ -274,12 +306,17 @@ export class DurstTokenCache {
 			const current = memory.get(this.memKey) ?? (await this.readStatic());
 			return await this.refresh(current?.token);
 		}
-		let entry = memory.get(this.memKey);
-		if (!usable(entry, this.now())) {
-			entry = await this.readStatic();
-			if (entry) memory.set(this.memKey, entry);
+		let entry = this.liveMemory();
+		if (!entry) {
+			const stored = await this.readStatic();
+			// Memory may have gained a newer token while static data was read: it wins.
+			entry = this.liveMemory();
+			if (!entry && this.live(stored)) {
+				entry = stored;
+				memory.set(this.memKey, stored);
+			}
 		}
-		if (entry && usable(entry, this.now())) {
+		if (entry) {
 			await this.writeStatic(entry);
 			return this.toResult(entry, true);
 		}
@@ -293,13 +330,13 @@ export class DurstTokenCache {
 	 * one login; a caller whose token was already replaced gets the replacement.
 	 */
 	async refresh(staleToken: string | undefined): Promise<CachedToken> {
-		const current = memory.get(this.memKey);
-		if (current && current.token !== staleToken && usable(current, this.now())) {
+		if (staleToken !== undefined) deadTokens.set(this.deadKey(staleToken), true);
+		const current = this.liveMemory();
+		if (current) {
 			await this.writeStatic(current);
 			return this.toResult(current, true);
 		}
 		if (!inflight.has(this.memKey)) {
-			memory.delete(this.memKey);
 			const stored = await this.readStatic();
 			if (stored && stored.token === staleToken) this.deleteStatic();
 		}
