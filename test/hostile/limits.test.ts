@@ -34,6 +34,8 @@ const socketClosed = (sim: 'durst' | 'watcher') => async (env: Env) =>
 
 const slow = { mode: 'slowBody', body: '[', chunk: '{},', chunkIntervalMs: 100 } as const;
 const huge = { mode: 'hugeBody', bytes: 20 * 1024 * 1024 } as const;
+/** Header bytes faster than any idle timeout: only the node's own deadline ends the exchange. */
+const trickle = { mode: 'slowHeaders', chunkIntervalMs: 100 } as const;
 
 const cases: Array<HostileCase & { after?: (env: Env) => Promise<void> }> = [
 	{
@@ -64,6 +66,27 @@ const cases: Array<HostileCase & { after?: (env: Env) => Promise<void> }> = [
 		message: watcherLate(1),
 		description: STOPPED,
 		after: socketClosed('watcher'),
+	},
+	{
+		name: 'a Watcher token call whose headers never end (never idle) closes at the time limit',
+		target: watcherToken('demo@example.com', { timeout: 1 }),
+		arrange: (env) => env.watcher.failNext({ ...trickle, path: TOKEN_PATH }),
+		message: watcherLate(1),
+		after: socketClosed('watcher'),
+	},
+	{
+		name: 'a Durst login whose headers never end (never idle) closes at the time limit',
+		target: logIn({ forceNewLogin: true, timeout: 1 }),
+		arrange: (env) => env.durst.failNext({ ...trickle, path: LOGIN_PATH }),
+		message: durstLate(1),
+		after: socketClosed('durst'),
+	},
+	{
+		name: 'a Durst data call whose headers never end (never idle) closes at the time limit',
+		target: printers({ timeout: 1 }),
+		arrange: (env) => env.durst.failNext({ ...trickle, path: '/api/v1/printers' }),
+		message: durstLate(1),
+		after: socketClosed('durst'),
 	},
 	{
 		name: 'a Watcher answer whose body never ends',

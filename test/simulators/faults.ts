@@ -28,10 +28,20 @@ import type { JsonValue } from './common';
  * - `slowBody`: status and headers at once, then `body` (if any), then `chunk` every `chunkIntervalMs`,
  *   never finishing unless `durationMs` is given;
  * - `hugeBody`: the given status (default 200) with a generated body of `bytes` bytes, streamed in
- *   small pieces (never held in memory): a valid JSON array (`fill: 'json'`) or text (`fill: 'text'`).
+ *   small pieces (never held in memory): a valid JSON array (`fill: 'json'`) or text (`fill: 'text'`);
+ * - `slowHeaders`: a status line, then one header byte every `chunkIntervalMs`, never ending the
+ *   headers: a socket that is never idle, so only a client's own deadline can end it.
  */
 export type FailMode =
-	'status' | 'reset' | 'nonJson' | 'html' | 'redirect' | 'hang' | 'slowBody' | 'hugeBody';
+	| 'status'
+	| 'reset'
+	| 'nonJson'
+	| 'html'
+	| 'redirect'
+	| 'hang'
+	| 'slowBody'
+	| 'hugeBody'
+	| 'slowHeaders';
 
 export const FAIL_MODES: readonly FailMode[] = [
 	'status',
@@ -42,10 +52,11 @@ export const FAIL_MODES: readonly FailMode[] = [
 	'hang',
 	'slowBody',
 	'hugeBody',
+	'slowHeaders',
 ];
 
 /** Modes whose answer outlives the dispatch: they are tracked until the socket closes. */
-export type StalledMode = 'hang' | 'slowBody' | 'hugeBody';
+export type StalledMode = 'hang' | 'slowBody' | 'hugeBody' | 'slowHeaders';
 
 export type HugeBodyFill = 'json' | 'text';
 
@@ -105,7 +116,7 @@ export const NON_JSON_FAILURE_BODY =
 const MODE_FIELDS: Readonly<Record<string, readonly FailMode[]>> = {
 	location: ['redirect'],
 	chunk: ['slowBody'],
-	chunkIntervalMs: ['slowBody'],
+	chunkIntervalMs: ['slowBody', 'slowHeaders'],
 	durationMs: ['slowBody'],
 	bytes: ['hugeBody'],
 	fill: ['hugeBody'],
@@ -397,6 +408,8 @@ export function serveFault(
 			return serveSlowBody(spec, res, socket, context);
 		case 'hugeBody':
 			return serveHugeBody(spec, res, socket, context);
+		case 'slowHeaders':
+			return serveSlowHeaders(spec, socket, context);
 		default: {
 			const defaultStatus = mode === 'status' ? 500 : mode === 'redirect' ? 302 : 200;
 			const answer = head(spec, mode, defaultStatus);
@@ -470,6 +483,16 @@ function serveSlowBody(
 		}, spec.durationMs);
 	}
 	return answer.status;
+}
+
+function serveSlowHeaders(spec: FailureSpec, socket: Socket, context: FaultContext): number {
+	const status = spec.status ?? 200;
+	socket.write(`HTTP/1.1 ${status} OK\r\nx-trickle: `);
+	const timer = setInterval(() => {
+		if (!socket.destroyed) socket.write('a');
+	}, spec.chunkIntervalMs ?? DEFAULT_CHUNK_INTERVAL_MS);
+	stall('slowHeaders', socket, context, () => clearInterval(timer));
+	return status;
 }
 
 const PIECE_BYTES = 64 * 1024;

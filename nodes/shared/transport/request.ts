@@ -67,18 +67,57 @@ export function hostOf(url: string): string {
 	}
 }
 
+interface Base {
+	origin: string;
+	/** The base URL's path without a trailing slash: '' for a server at the root. */
+	path: string;
+}
+
 /** A credential's base URL parsed once, not per request: an execution sends thousands to the same few. */
-const origins = new Map<string, string>();
-const MAX_ORIGINS = 64;
+const bases = new Map<string, Base>();
+const MAX_BASES = 64;
+
+function baseOf(baseUrl: string): Base {
+	let base = bases.get(baseUrl);
+	if (base === undefined) {
+		const parsed = new URL(baseUrl);
+		base = { origin: parsed.origin, path: parsed.pathname.replace(/\/+$/, '') };
+		if (bases.size >= MAX_BASES) bases.clear();
+		bases.set(baseUrl, base);
+	}
+	return base;
+}
 
 export function originOf(baseUrl: string): string {
-	let origin = origins.get(baseUrl);
-	if (origin === undefined) {
-		origin = new URL(baseUrl).origin;
-		if (origins.size >= MAX_ORIGINS) origins.clear();
-		origins.set(baseUrl, origin);
+	return baseOf(baseUrl).origin;
+}
+
+/**
+ * Why `target` is not under the credential's base URL, or undefined when it is. A base with a
+ * path (`https://apps.example.com/durst`) shares its host with other applications, so the origin
+ * alone does not confine the secrets: the path must stay below the base's, and no segment may
+ * hide a separator or a dot segment in percent-encoding (`..%2Fadmin`), which a server or proxy
+ * that decodes before routing would follow.
+ */
+export function outsideBase(baseUrl: string, target: URL): string | undefined {
+	const base = baseOf(baseUrl);
+	if (target.origin !== base.origin) return 'it leads to another server';
+	const path = target.pathname;
+	if (base.path !== '' && path !== base.path && !path.startsWith(`${base.path}/`)) {
+		return `it leaves the Server URL's path ${base.path}`;
 	}
-	return origin;
+	for (const part of path.slice(base.path.length).split('/')) {
+		let decoded: string;
+		try {
+			decoded = decodeURIComponent(part);
+		} catch {
+			return 'it holds a malformed percent-encoding';
+		}
+		if (decoded === '.' || decoded === '..' || /[/\\]/.test(decoded)) {
+			return 'it holds an encoded "/", "\\" or dot segment, which a server may read as a way out of the Server URL\'s path';
+		}
+	}
+	return undefined;
 }
 
 export function headerText(headers: Record<string, unknown>, name: string): string | undefined {
@@ -206,6 +245,20 @@ export async function exchange(
 	const origin = originOf(endpoint.baseUrl);
 	const host = origin.slice(origin.indexOf('//') + 2);
 	const { product } = endpoint.vendor;
+	const outside = outsideBase(endpoint.baseUrl, new URL(call.url));
+	if (outside !== undefined) {
+		throw failure(
+			node,
+			host,
+			'OUTSIDE_BASE_URL',
+			{
+				message: `The request ${call.label.slice(0, 200)} to ${product} at ${host} was not sent: ${outside}`,
+				description:
+					"The credential's secrets are only ever sent below the credential's Server URL. Check the path or the IDs the request was built from.",
+			},
+			itemIndex,
+		);
+	}
 	const limit = new Limit(endpoint.timeoutSeconds, endpoint.cancelSignal);
 	let { method, url, qs, body } = call;
 	try {
@@ -269,6 +322,20 @@ export async function exchange(
 							message: `${product} at ${host} redirected the request to another server, ${where}; it was not followed`,
 							description:
 								"The credential's secrets are only ever sent to the server of the credential. If the server has moved, enter its new address as the credential's Server URL.",
+						},
+						itemIndex,
+					);
+				}
+				const away = outsideBase(endpoint.baseUrl, target);
+				if (away !== undefined) {
+					throw failure(
+						node,
+						host,
+						'REDIRECT_OUTSIDE_BASE_URL',
+						{
+							message: `${product} at ${host} redirected the request outside the credential's Server URL (${away}); it was not followed`,
+							description:
+								"The credential's secrets are only ever sent below the credential's Server URL. If the server has moved, enter its new address as the credential's Server URL.",
 						},
 						itemIndex,
 					);
