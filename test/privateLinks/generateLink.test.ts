@@ -4,6 +4,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import type { SealingKey } from '../../nodes/FlussonicWatcher/privateLinks/tickets';
 import { openTicket, ticketKey } from '../../nodes/FlussonicWatcher/privateLinks/tickets';
 import { errorOf, expectNoSecrets } from '../harness/assertions';
 import { runNodes, WATCHER_TYPE } from '../harness/engine';
@@ -14,9 +15,11 @@ const LINK_BASE = 'https://n8n.example.com/webhook/watcher-login';
 const LOGIN = 'demo@example.com';
 
 let sim: WatcherSimulator;
+let key: SealingKey;
 
 beforeAll(async () => {
 	sim = await WatcherSimulator.start({ apiKey: API_KEY });
+	key = await ticketKey(API_KEY, new URL(sim.url).origin).derive();
 });
 
 afterAll(async () => {
@@ -69,7 +72,7 @@ describe('version 2', () => {
 
 		const [base, ticket] = (json.link as string).split('#');
 		expect(base).toBe(LINK_BASE);
-		const opened = openTicket(ticketKey(API_KEY, new URL(sim.url).origin), ticket, Date.now());
+		const opened = openTicket(key, ticket, Date.now());
 		expect(opened).toEqual({
 			ticket: {
 				id: expect.any(String),

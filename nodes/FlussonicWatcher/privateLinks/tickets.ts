@@ -5,10 +5,18 @@
  * open it and a new API key invalidates every ticket. Text form: base64url of
  * `version (1) | key id (4) | iv (12) | ciphertext | tag (16)`; version and key id are
  * authenticated as additional data.
+ *
+ * Whoever holds one link holds a ticket, so the key derivation is what a guess of the API key (the
+ * Watcher super-admin's) costs offline: scrypt with the token cache's parameters (N=2^17, r=8,
+ * p=1: about 128 MiB and a few hundred milliseconds per guess), and a key id taken from its output,
+ * never a fast function of the API key. Each process derives a key once and keeps it in memory.
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt } from 'node:crypto';
 
-const VERSION = 1;
+import { LruMap } from '../../shared/lru';
+
+/** Version 1 sealed under HKDF of the API key (fast to guess): such tickets open nothing. */
+const VERSION = 2;
 const KEY_ID_BYTES = 4;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -17,12 +25,20 @@ const HEADER_BYTES = 1 + KEY_ID_BYTES;
 export const MAX_TICKET_LENGTH = 6_000;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
+/** OWASP's scrypt recommendation, as the token cache uses; maxmem leaves room above 128 MiB. */
+const SCRYPT_PARAMETERS = { N: 1 << 17, r: 8, p: 1, maxmem: 256 * 1024 * 1024 };
+const DERIVATION_LABEL = `n8n-nodes-watcher-durst/private-link/ticket-key-v${VERSION}`;
+/** One entry per credential (API key and origin) in use in this process: a bound, not a size. */
+const MAX_KEPT_KEYS = 64;
+
 export interface Ticket {
 	/** Random, 128 bits: what the single-use memory remembers (hashed). */
 	id: string;
 	/**
-	 * The path of the login page the link was made for: each page remembers its own used tickets,
-	 * so a ticket opens only at its own page.
+	 * The login page the link was made for, exactly as `pagePath` gives it from the link's URL:
+	 * the pathname without trailing slashes, percent-decoded (e.g. `/webhook/médecin login` for
+	 * `https://n8n.example.com/webhook/m%C3%A9decin%20login/`). A page compares it with its own
+	 * request path read the same way, so a ticket opens at its own page only.
 	 */
 	page: string;
 	login: string;
@@ -31,9 +47,18 @@ export interface Ticket {
 	expiresAt: number;
 }
 
-export interface TicketKey {
+/** What seals and opens tickets: the AES key and the id tickets carry to name it. */
+export interface SealingKey {
 	key: Buffer;
 	keyId: Buffer;
+}
+
+/**
+ * The ticket key of one API key and Watcher origin. Nothing is derived until `derive` is called,
+ * so a session that makes no private link costs no scrypt run.
+ */
+export interface TicketKey {
+	derive(): Promise<SealingKey>;
 }
 
 export type TicketProblem = 'malformed' | 'unknownKey' | 'tampered' | 'expired';
@@ -41,28 +66,76 @@ export type TicketProblem = 'malformed' | 'unknownKey' | 'tampered' | 'expired';
 export type Opened = { ticket: Ticket } | { problem: TicketProblem; ticket?: Ticket };
 
 /**
- * The API key is a random server secret, not a password: HKDF suffices (no stretching), and the
- * Watcher origin in `info` keeps a key shared by two servers from opening each other's tickets.
+ * The page path as tickets name it and as n8n routes it: Express decodes each path segment and
+ * n8n drops a trailing slash. Undefined when the path does not percent-decode (n8n refuses such a
+ * request before any page sees it).
  */
-export function ticketKey(apiKey: string, watcherOrigin: string): TicketKey {
-	const key = Buffer.from(
-		hkdfSync(
-			'sha256',
-			Buffer.from(apiKey, 'utf8'),
-			Buffer.from('n8n-nodes-watcher-durst/private-link', 'utf8'),
-			Buffer.from(`ticket-key-v${VERSION}|${watcherOrigin}`, 'utf8'),
-			32,
-		),
+export function pagePath(pathname: string): string | undefined {
+	try {
+		return decodeURIComponent(pathname.replace(/\/+$/, ''));
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Kept derivations, by an HMAC under a per-process secret: the memory holds no fast check of an
+ * API key either. A promise, so concurrent callers share one scrypt run.
+ */
+const derived = new LruMap<string, Promise<SealingKey>>(MAX_KEPT_KEYS);
+const memoSecret = randomBytes(32);
+/** One scrypt run at a time: each holds 128 MiB while it runs. */
+let running: Promise<unknown> = Promise.resolve();
+
+async function runScrypt(apiKey: string, watcherOrigin: string): Promise<SealingKey> {
+	const turn = running.then(
+		async () =>
+			await new Promise<Buffer>((resolve, reject) => {
+				scrypt(
+					apiKey,
+					`${DERIVATION_LABEL}\n${watcherOrigin}`,
+					32,
+					SCRYPT_PARAMETERS,
+					(error, key) => (error ? reject(error) : resolve(key)),
+				);
+			}),
 	);
+	running = turn.catch(() => undefined);
+	const key = await turn;
 	const keyId = createHmac('sha256', key).update('key-id').digest().subarray(0, KEY_ID_BYTES);
 	return { key, keyId };
+}
+
+/**
+ * The origin in the salt keeps a key shared by two servers from opening each other's tickets, and
+ * makes one precomputed table useless for another Watcher.
+ */
+export function ticketKey(apiKey: string, watcherOrigin: string): TicketKey {
+	return {
+		derive: async () => {
+			const memo = createHmac('sha256', memoSecret)
+				.update(`${watcherOrigin}\n${apiKey}`)
+				.digest('base64');
+			let key = derived.get(memo);
+			if (!key) {
+				key = runScrypt(apiKey, watcherOrigin);
+				derived.set(memo, key);
+				const kept = key;
+				// A failed run is not kept: the next call tries again.
+				kept.catch(() => {
+					if (derived.get(memo) === kept) derived.delete(memo);
+				});
+			}
+			return await key;
+		},
+	};
 }
 
 export function newTicketId(): string {
 	return randomBytes(16).toString('base64url');
 }
 
-export function sealTicket(key: TicketKey, ticket: Ticket): string {
+export function sealTicket(key: SealingKey, ticket: Ticket): string {
 	const header = Buffer.concat([Buffer.from([VERSION]), key.keyId]);
 	const iv = randomBytes(IV_BYTES);
 	const cipher = createCipheriv('aes-256-gcm', key.key, iv, { authTagLength: TAG_BYTES });
@@ -109,9 +182,12 @@ function parsed(plain: Buffer): Ticket | undefined {
 }
 
 /** Opens a ticket, or says why not: each reason gets its own page. */
-export function openTicket(key: TicketKey, text: unknown, now: number): Opened {
+export function openTicket(key: SealingKey, text: unknown, now: number): Opened {
 	const bytes = decoded(text);
-	if (bytes === undefined || bytes[0] !== VERSION) return { problem: 'malformed' };
+	if (bytes === undefined) return { problem: 'malformed' };
+	// A version-1 ticket was sealed under a key this version no longer derives.
+	if (bytes[0] === 1) return { problem: 'unknownKey' };
+	if (bytes[0] !== VERSION) return { problem: 'malformed' };
 	const header = bytes.subarray(0, HEADER_BYTES);
 	if (!header.subarray(1).equals(key.keyId)) return { problem: 'unknownKey' };
 	const iv = bytes.subarray(HEADER_BYTES, HEADER_BYTES + IV_BYTES);

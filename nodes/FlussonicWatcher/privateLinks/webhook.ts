@@ -86,7 +86,9 @@ export async function loginPageWebhook(ctx: IWebhookFunctions): Promise<IWebhook
 	const read = async (): Promise<PageKey> => {
 		const data = await ctx.getCredentials(CREDENTIAL_TYPE);
 		const baseUrl = serverUrlOf(node, data.baseUrl);
-		return { baseUrl, key: ticketKey(apiKeyOf(node, data.apiKey), new URL(baseUrl).origin) };
+		// scrypt runs once per process and key; later reads find the derived key in memory.
+		const key = await ticketKey(apiKeyOf(node, data.apiKey), new URL(baseUrl).origin).derive();
+		return { baseUrl, key };
 	};
 	const body = ctx.getBodyData();
 	let page: PageKey;

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { buildAutologinPage, buildLink } from '../../loginPage';
-import { newTicketId, sealTicket } from '../../privateLinks/tickets';
+import { newTicketId, pagePath, sealTicket } from '../../privateLinks/tickets';
 import { showFor } from '../../../shared/operation';
 import type { WatcherSession } from '../../transport/session';
 import { loginField, tokenOptionsField } from './fields';
@@ -13,6 +13,15 @@ const show = showFor('autologin', 'generateLink');
 const DEFAULT_LINK_VALIDITY_MINUTES = 15;
 /** A link lives in chat history: a month at most. */
 const MAX_LINK_VALIDITY_MINUTES = 31 * 24 * 60;
+const MAX_LINK_BASE_LENGTH = 2048;
+/**
+ * The longest private link made. The ticket rides in the fragment, which neither n8n nor any
+ * server sees (the page takes up to MAX_TICKET_LENGTH), but a link travels through chat apps,
+ * e-mail and SMS, which cut or refuse long URLs: about 2,000 characters is what every browser and
+ * client carries (the smallest common limit, Internet Explorer's, is 2,083). A link of an e-mail
+ * login is about 400 characters.
+ */
+const MAX_LINK_LENGTH = 2_000;
 
 export const option = {
 	name: 'Generate Link',
@@ -70,38 +79,72 @@ export const properties: INodeProperties[] = [
 	]),
 ];
 
-/** The base URL as entered and its path (the page a private link's ticket is bound to). */
-function readLinkBaseUrl(
+function refuseLinkBase(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	isPrivate: boolean,
-): { value: string; pathname: string } {
+	message: string,
+	description = 'Enter the public URL of your login-page webhook, e.g. https://n8n.example.com/webhook/watcher-login.',
+): never {
+	throw new NodeOperationError(ctx.getNode(), message, { description, itemIndex });
+}
+
+/** The base URL as entered, checked: an http(s) URL, and for a private link no fragment of its own. */
+function readLinkBaseUrl(ctx: IExecuteFunctions, itemIndex: number, isPrivate: boolean): URL {
 	const raw = ctx.getNodeParameter('linkBaseUrl', itemIndex, '');
 	const value = typeof raw === 'string' ? raw.trim() : '';
-	let valid = value.length <= 2048;
-	let pathname = '';
+	if (!value) refuseLinkBase(ctx, itemIndex, 'The "Link Base URL" is empty');
+	let url: URL | undefined;
 	try {
-		const url = new URL(value);
-		pathname = url.pathname;
-		// A private link puts its ticket in the fragment; a base URL with one would swallow it.
-		valid = valid && /^https?:$/.test(url.protocol) && !(isPrivate && value.includes('#'));
+		url = new URL(value);
 	} catch {
-		valid = false;
+		url = undefined;
 	}
-	if (!valid) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			value
-				? `"Link Base URL" "${value.slice(0, 200)}" is not an http(s) URL of at most 2048 characters${isPrivate ? ' without a "#"' : ''}`
-				: 'The "Link Base URL" is empty',
-			{
-				description:
-					'Enter the public URL of your login-page webhook, e.g. https://n8n.example.com/webhook/watcher-login.',
-				itemIndex,
-			},
+	// A private link puts its ticket in the fragment; a base URL with one would swallow it.
+	if (
+		value.length > MAX_LINK_BASE_LENGTH ||
+		url === undefined ||
+		!/^https?:$/.test(url.protocol) ||
+		(isPrivate && value.includes('#'))
+	) {
+		refuseLinkBase(
+			ctx,
+			itemIndex,
+			`"Link Base URL" "${value.slice(0, 200)}" is not an http(s) URL of at most ${MAX_LINK_BASE_LENGTH} characters${isPrivate ? ' without a "#"' : ''}`,
 		);
 	}
-	return { value, pathname };
+	return url;
+}
+
+/**
+ * A private link's base as browsers will request it and the page its ticket names: n8n routes
+ * `/webhook/x/` as `/webhook/x` and decodes the path, so the link drops trailing slashes, keeps
+ * URL's percent-encoding (spaces, non-ASCII) and the ticket's page is that path decoded.
+ */
+function privateLinkBase(ctx: IExecuteFunctions, itemIndex: number, url: URL) {
+	const entered = url.href.slice(0, 200);
+	url.pathname = url.pathname.replace(/\/+$/, '');
+	const page = pagePath(url.pathname);
+	if (page === undefined) {
+		refuseLinkBase(
+			ctx,
+			itemIndex,
+			`"Link Base URL" "${entered}" has a "%" that starts no percent-encoded UTF-8 character`,
+			'n8n cannot route such a path to any page. Write a space as it is or as %20, a "%" as %25.',
+		);
+	}
+	if (page === '') {
+		refuseLinkBase(ctx, itemIndex, `"Link Base URL" "${entered}" has no path`);
+	}
+	return { base: url.href, page };
+}
+
+function refuseLongLink(ctx: IExecuteFunctions, itemIndex: number, length: number): never {
+	refuseLinkBase(
+		ctx,
+		itemIndex,
+		`The private link would be ${length} characters long, more than ${MAX_LINK_LENGTH}: shorten the "Link Base URL"`,
+		`Links longer than ${MAX_LINK_LENGTH} characters break in chat apps, e-mail and SMS. The link is the Link Base URL, "#" and a ticket of about 250 characters plus twice the login and once the page path.`,
+	);
 }
 
 function readLinkType(ctx: IExecuteFunctions, itemIndex: number): 'private' | 'tokenInQuery' {
@@ -150,26 +193,28 @@ export async function execute(
 ): Promise<IDataObject> {
 	const linkType = readLinkType(this, itemIndex);
 	const request = readTokenRequest(this, itemIndex);
-	const linkBase = readLinkBaseUrl(this, itemIndex, linkType === 'private');
-	const linkBaseUrl = linkBase.value;
+	const linkBaseUrl = readLinkBaseUrl(this, itemIndex, linkType === 'private');
 	if (linkType === 'private') {
+		const { base, page } = privateLinkBase(this, itemIndex, linkBaseUrl);
 		// The link's life bounds the token's, unless the token's own validity was chosen.
 		let expiresAt = Date.now() + readLinkValidityMinutes(this, itemIndex) * 60_000;
 		if (request.validTill === undefined) request.validTill = new Date(expiresAt);
 		else expiresAt = Math.min(expiresAt, request.validTill.getTime());
+		const key = await session.ticketKey.derive();
+		const link = (login: string, token: string) =>
+			`${base}#${sealTicket(key, { id: newTicketId(), page, login, token, expiresAt })}`;
+		// Without its token the link is as short as it can be: too long already means no request.
+		const shortest = link(request.login, '').length;
+		if (shortest > MAX_LINK_LENGTH) refuseLongLink(this, itemIndex, shortest);
 		const result = await generateToken(session, request, itemIndex);
-		const ticket = sealTicket(session.ticketKey, {
-			id: newTicketId(),
-			page: linkBase.pathname,
-			login: result.login,
-			token: result.autologinToken,
-			expiresAt,
-		});
+		const made = link(result.login, result.autologinToken);
+		// The token goes nowhere: it stays unknown to everyone until it expires.
+		if (made.length > MAX_LINK_LENGTH) refuseLongLink(this, itemIndex, made.length);
 		// The token stays inside the sealed ticket: not in this execution's data either.
 		return {
 			login: result.login,
 			linkType,
-			link: `${linkBaseUrl}#${ticket}`,
+			link: made,
 			linkExpiresAt: new Date(expiresAt).toISOString(),
 			validTill: result.validTill,
 			sessionLifetimeSeconds: result.sessionLifetimeSeconds,
@@ -178,7 +223,7 @@ export async function execute(
 	const result = await generateToken(session, request, itemIndex);
 	const legacy: IDataObject = {
 		...result,
-		link: buildLink(linkBaseUrl, result.autologinToken),
+		link: buildLink(linkBaseUrl.href, result.autologinToken),
 		html: buildAutologinPage(result.autologinUrl, result.autologinToken),
 	};
 	if (this.getNode().typeVersion < 2) return legacy;
