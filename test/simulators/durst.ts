@@ -356,6 +356,8 @@ export interface DurstSimulatorOptions extends SimulatorBaseOptions {
 	 * exist (see `addError`, `addJob`); the fixed printers are still listed.
 	 */
 	generated?: boolean;
+	/** Printers no user may see (see `forbiddenPrinters`). */
+	forbiddenPrinters?: readonly string[];
 }
 
 export interface DurstConfig {
@@ -380,6 +382,11 @@ export class DurstSimulator extends SimulatorBase {
 	private userList: DurstUser[];
 	/** Clock-grid errors and jobs on (see `DurstSimulatorOptions.generated`). */
 	generated: boolean;
+	/**
+	 * Printers the users may not see, as Analytics' per-printer rights: a call under
+	 * `/api/v1/printers/{id}` with a valid token gets 403; the printer list still names them.
+	 */
+	readonly forbiddenPrinters: Set<string>;
 	private readonly tokens = new Map<string, IssuedToken>();
 	/** Scripted entries; survives `restart` and `resetCounters`, as Analytics keeps its database. */
 	private readonly script = new DurstTimeline(PRINTER_FIXTURES, () => this.now());
@@ -403,6 +410,7 @@ export class DurstSimulator extends SimulatorBase {
 		this.loginRejectStatus = options.loginRejectStatus ?? 401;
 		this.tokenTtlMs = options.tokenTtlMs ?? DURST_TOKEN_TTL_MS;
 		this.generated = options.generated ?? true;
+		this.forbiddenPrinters = new Set(options.forbiddenPrinters ?? []);
 	}
 
 	static async start(options: DurstSimulatorOptions = {}): Promise<DurstSimulator> {
@@ -660,6 +668,10 @@ export class DurstSimulator extends SimulatorBase {
 		const printerId = decodeSegment(segments[0] ?? '');
 		// Looked up when answering (after any latency): the timeline may add or remove printers meanwhile.
 		const withPrinter = (handler: (printer: DurstTimelinePrinter) => SimResponse) => () => {
+			// Rights are checked before the printer is looked up: a forbidden ID learns nothing.
+			if (printerId !== undefined && this.forbiddenPrinters.has(printerId)) {
+				return emptyResponse(403);
+			}
 			const printer = printerId === undefined ? undefined : this.script.printer(printerId);
 			return printer === undefined ? emptyResponse(404) : handler(printer);
 		};

@@ -22,11 +22,6 @@ export const TOKEN_LIFETIME_MS = 10 * 24 * 60 * 60 * 1000;
 export const SAFETY_MARGIN_MS = 60 * 60 * 1000;
 /** Bounds static data even for a workflow that cycles through many credentials. */
 const MAX_ENTRIES = 20;
-/**
- * A token this process got by a login less than this long ago, and that no call has accepted yet,
- * is taken as fresh: when it is refused, the user lacks the right, and logging in again would not help.
- */
-const FRESH_TOKEN_MS = 5 * 60 * 1000;
 
 /** Version 2: keys derived with scrypt N=2^17; version 1 entries are dropped and logged in anew. */
 const ENTRY_VERSION = 2;
@@ -63,10 +58,6 @@ interface StoredEntry extends Sealed {
 interface MemoryEntry extends LoginResult {
 	obtainedAt: number;
 	expiresAt: number;
-	/** Set when this process made the login (not read from static data). */
-	loggedInHere: boolean;
-	/** Set once a call was accepted with the token. */
-	proven: boolean;
 	/**
 	 * ivs of the static-data entries (one per workflow using this credential) known to hold this
 	 * token, so an unchanged entry is not rewritten and the workflow not saved again.
@@ -226,8 +217,6 @@ export class DurstTokenCache {
 			userName: parsed.u,
 			obtainedAt: Date.parse(stored.obtainedAt),
 			expiresAt: Date.parse(stored.expiresAt),
-			loggedInHere: false,
-			proven: false,
 			storedIvs: new Set([stored.iv]),
 		};
 		return usable(entry, this.now()) ? entry : undefined;
@@ -285,8 +274,6 @@ export class DurstTokenCache {
 				...result,
 				obtainedAt,
 				expiresAt: obtainedAt + TOKEN_LIFETIME_MS - SAFETY_MARGIN_MS,
-				loggedInHere: true,
-				proven: false,
 				storedIvs: new Set(),
 			};
 			memory.set(this.memKey, entry);
@@ -343,23 +330,6 @@ export class DurstTokenCache {
 		const { entry, loggedIn } = await this.loginOnce();
 		await this.writeStatic(entry);
 		return this.toResult(entry, !loggedIn);
-	}
-
-	/** A call was accepted with the token: a later refusal of it means the token died. */
-	confirm(token: string): void {
-		const entry = memory.get(this.memKey);
-		if (entry && entry.token === token) entry.proven = true;
-	}
-
-	/**
-	 * Whether a refusal of `token` is worth a new login. Not when this process logged in for it
-	 * moments ago and no call has accepted it yet: then the user may not make the call, and a login
-	 * per refused item would only load the server.
-	 */
-	worthRenewing(token: string): boolean {
-		const entry = memory.get(this.memKey);
-		if (!entry || entry.token !== token) return true;
-		return entry.proven || !entry.loggedInHere || this.now() - entry.obtainedAt >= FRESH_TOKEN_MS;
 	}
 
 	/** Drops this credential's token from memory and static data; true if there was one. */

@@ -3,7 +3,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { headerProblem } from '../../shared/transport/headers';
 import type { Answer, Call } from '../../shared/transport/request';
-import { answerError, exchange, notJsonError, originOf } from '../../shared/transport/request';
+import { answerError, exchange, notJsonError, outsideBase } from '../../shared/transport/request';
+import { LruMap } from '../../shared/lru';
 import type { CachedToken } from '../tokenCache/cache';
 import type { DurstSession } from './session';
 import { TOKEN_HEADER } from './vendor';
@@ -56,32 +57,99 @@ function resolveApiUrl(
 	} catch {
 		return { problem: 'the path does not form a valid URL with the server URL' };
 	}
-	if (resolved.origin !== originOf(baseUrl)) return { problem: 'the path leads to another server' };
+	const outside = outsideBase(baseUrl, resolved);
+	if (outside !== undefined) return { problem: outside };
 	return { url: resolved.toString(), pathname: resolved.pathname };
 }
 
-function refused(status: number): boolean {
-	return status === 401 || status === 403;
-}
+/** The call every Durst user may make: its answer tells a live token from a dead one. */
+const PRINTER_LIST_PATH = '/api/v1/printers';
+
+/**
+ * A call the Durst user may not make: Analytics refused it (403) while the same token was alive,
+ * or refused it even with the token of a fresh login. The trigger skips such a printer for a poll.
+ */
+export class DurstForbiddenError extends NodeApiError {}
 
 function forbidden(
 	node: INode,
 	session: DurstSession,
 	call: Call,
-	status: number,
+	evidence: string,
 	itemIndex?: number,
 ) {
-	return new NodeApiError(
+	return new DurstForbiddenError(
 		node,
-		{ status, call: call.label },
+		{ status: 403, call: call.label },
 		{
-			message: `The Durst Analytics user "${session.username}" may not call ${call.label} (${status})`,
-			description:
-				'Analytics refused the call although the login is fresh, so the user lacks the right to it. Ask an Analytics administrator for access, or use the credential of a user who has it. The token stays cached; no further logins were made.',
-			httpCode: String(status),
+			message: `The Durst Analytics user "${session.username}" may not call ${call.label} (403)`,
+			description: `${evidence}, so the user lacks the right to it. Ask an Analytics administrator for access, or use the credential of a user who has it. No further logins were made.`,
+			httpCode: '403',
 			itemIndex,
 		},
 	);
+}
+
+function freshTokenRefused(node: INode, session: DurstSession, call: Call, itemIndex?: number) {
+	return new NodeApiError(
+		node,
+		{ status: 401, call: call.label },
+		{
+			message: `Durst Analytics refused the token of a new login of the user "${session.username}" at ${call.label} (401)`,
+			description:
+				'The token in use was refused, so the node logged in again; Analytics refused the new token as well. Check that the user is active and that the Server URL leads to one Analytics server (not to several behind a load balancer that do not share sessions). No further logins were made.',
+			httpCode: '401',
+			itemIndex,
+		},
+	);
+}
+
+/**
+ * Whether a token was alive, by the printer list. Probes are numbered in the order they start;
+ * `seen` is the number of probes started when the refusal arrived. A token that died never comes
+ * back, so a probe started after the refusal that finds the token alive proves it was alive when
+ * refused; callers refused at once share one probe. A dead verdict of any probe means re-login.
+ */
+interface Probe {
+	seq: number;
+	alive: Promise<boolean>;
+}
+const probes = new LruMap<string, Probe>(100);
+let probesStarted = 0;
+
+async function probeToken(session: DurstSession, list: Call, token: string): Promise<boolean> {
+	const call = { ...list, headers: { [TOKEN_HEADER]: token } };
+	const answer = await exchange(session.node, session.endpoint, call, session.send);
+	if (answer.statusCode === 401 || answer.statusCode === 403) return false;
+	if (answer.statusCode >= 200 && answer.statusCode < 300) return true;
+	throw answerError(session.node, session.endpoint, call, answer);
+}
+
+async function aliveSince(
+	session: DurstSession,
+	list: Call,
+	token: string,
+	seen: number,
+): Promise<boolean> {
+	let probe = probes.get(token);
+	if (probe && probe.seq <= seen) {
+		// Started before the refusal arrived: only a dead verdict of it tells anything.
+		if (!(await probe.alive.catch(() => true))) return false;
+		probe = probes.get(token);
+	}
+	if (!probe || probe.seq <= seen) {
+		probesStarted += 1;
+		probe = { seq: probesStarted, alive: probeToken(session, list, token) };
+		probes.set(token, probe);
+	}
+	return await probe.alive;
+}
+
+/** GET of the printer list as a Call, the way durstApiRequest builds calls. */
+function printerList(session: DurstSession): Call {
+	const target = resolveApiUrl(session.endpoint.baseUrl, PRINTER_LIST_PATH);
+	if ('problem' in target) throw new Error(`the printer list is out of reach: ${target.problem}`);
+	return { method: 'GET', url: target.url, label: `GET ${target.pathname}` };
 }
 
 function checkedHeaders(node: INode, headers: Record<string, string>, itemIndex?: number) {
@@ -102,9 +170,11 @@ function checkedHeaders(node: INode, headers: Record<string, string>, itemIndex?
 }
 
 /**
- * An authenticated call. A refusal (401/403) of a token that may have died (Analytics restarted)
- * costs one shared login and one retry; a refusal of a fresh token is the user's lack of a right,
- * reported as such without logging in again, so a refused endpoint cannot cause a login per item.
+ * An authenticated call. Durst answers a dead token (Analytics restarted) with 401 or, on some
+ * versions, 403, and a call the user may not make with 403. A 401 costs one shared login and one
+ * retry; a 403 first asks the printer list whether the token lives: alive means the call is
+ * forbidden (no login, so a forbidden item cannot cost a login per item), dead means the same
+ * shared login and retry. A refusal after that login ends the call without another.
  */
 export async function durstApiRequest(
 	session: DurstSession,
@@ -140,15 +210,45 @@ export async function durstApiRequest(
 	let token = await session.cache.get();
 	session.endpoint.secrets.add(token.token);
 	let answer = await attempt(token.token);
-	if (refused(answer.statusCode)) {
-		if (!session.cache.worthRenewing(token.token)) {
-			throw forbidden(node, session, call, answer.statusCode, itemIndex);
+	if (answer.statusCode === 403) {
+		const seen = probesStarted;
+		const list = printerList(session);
+		// A refused printer list is its own evidence: every user may read it.
+		const isList = call.method === 'GET' && call.url.replace(/\/$/, '') === list.url;
+		let alive: boolean;
+		try {
+			alive = !isList && (await aliveSince(session, list, token.token, seen));
+		} catch (error) {
+			const reason = error instanceof Error ? error.message : String(error);
+			throw new NodeApiError(
+				node,
+				{ status: 403, call: call.label },
+				{
+					message: `Durst Analytics refused ${call.label} (403), and the check whether the token is still valid failed`,
+					description: `The check (${list.label}) failed: ${reason}`,
+					httpCode: '403',
+					itemIndex,
+				},
+			);
 		}
+		if (alive) {
+			const evidence =
+				'Analytics refused the call while it accepted the same token on the printer list';
+			throw forbidden(node, session, call, evidence, itemIndex);
+		}
+	}
+	if (answer.statusCode === 401 || answer.statusCode === 403) {
 		token = await session.cache.refresh(token.token);
 		session.endpoint.secrets.add(token.token);
 		answer = await attempt(token.token);
-		if (refused(answer.statusCode))
-			throw forbidden(node, session, call, answer.statusCode, itemIndex);
+		if (answer.statusCode === 401) {
+			throw freshTokenRefused(node, session, call, itemIndex);
+		}
+		if (answer.statusCode === 403) {
+			const evidence =
+				'Analytics refused the call with the token of a login made for it moments ago';
+			throw forbidden(node, session, call, evidence, itemIndex);
+		}
 	}
 	if (answer.statusCode === 404 && request.notFoundIsAnswer === true) {
 		return { statusCode: 404, headers: {}, body: undefined, token };
@@ -156,7 +256,6 @@ export async function durstApiRequest(
 	if (answer.statusCode < 200 || answer.statusCode >= 300) {
 		throw answerError(node, session.endpoint, call, answer, itemIndex);
 	}
-	session.cache.confirm(token.token);
 	if (request.expectJson && !answer.isJson) {
 		throw notJsonError(node, session.endpoint, call, answer, itemIndex);
 	}
