@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 
+import type { SealingKey } from '../../nodes/FlussonicWatcher/privateLinks/tickets';
 import {
 	newTicketId,
 	sealTicket,
@@ -75,8 +76,12 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 
 		test('expired, altered, foreign and damaged tickets: each its page, nothing posted', async () => {
 			const origin = new URL(flow.watcher.url).origin;
-			const seal = (apiKey: string, expiresAt: number) =>
-				sealTicket(ticketKey(apiKey, origin), {
+			const [own, foreign] = await Promise.all([
+				ticketKey(flow.apiKey, origin).derive(),
+				ticketKey('another-api-key', origin).derive(),
+			]);
+			const seal = (key: SealingKey, expiresAt: number) =>
+				sealTicket(key, {
 					id: newTicketId(),
 					page: '/webhook/watcher-login',
 					login: 'demo@example.com',
@@ -88,9 +93,9 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 			const middle = Math.floor(ticket.length / 2);
 			const altered = `${ticket.slice(0, middle)}${ticket[middle] === 'A' ? 'B' : 'A'}${ticket.slice(middle + 1)}`;
 			const cases: Array<[string, string]> = [
-				['expired', seal(flow.apiKey, Date.now() - 1_000)],
+				['expired', seal(own, Date.now() - 1_000)],
 				['tampered', altered],
-				['unknownKey', seal('another-api-key', Date.now() + 60_000)],
+				['unknownKey', seal(foreign, Date.now() + 60_000)],
 				['malformed', 'not-a-ticket'],
 			];
 			pageOnlyTickets.push(cases[0][1], cases[2][1]);

@@ -27,7 +27,7 @@ export interface WatcherConnection {
 }
 
 export interface WatcherSession extends WatcherConnection {
-	/** Seals private links; derived from the API key, which the session does not keep. */
+	/** Seals private links: derived with scrypt on first use, once per process and API key. */
 	ticketKey: TicketKey;
 }
 
