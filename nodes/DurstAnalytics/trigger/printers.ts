@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { toDate } from '../../shared/dates';
 import { segment } from '../actions/read';
-import { durstApiRequest } from '../transport/request';
+import { DurstForbiddenError, durstApiRequest } from '../transport/request';
 import type { DurstSession } from '../transport/session';
 
 /** Printers one poll visits at most: each costs a request per poll. */
@@ -74,8 +74,10 @@ export async function watchedPrinterIds(run: PollRun, chosen: string[]): Promise
 
 /**
  * One call per printer, one after another (a print shop's server is not a cloud API). A printer
- * that is gone (the call gives undefined: 404) is skipped with a warning in n8n's log; any other
- * failure fails the poll, which then changes nothing, and the next poll catches up.
+ * that is gone (the call gives undefined: 404) or that the user may not see (a 403 while the token
+ * lives, which costs no login) is skipped with a warning in n8n's log, so one such printer cannot
+ * silence the others; any other failure fails the poll, which then changes nothing, and the next
+ * poll catches up.
  */
 export async function eachPrinter<T>(
 	run: PollRun,
@@ -84,7 +86,19 @@ export async function eachPrinter<T>(
 ): Promise<T[]> {
 	const results: T[] = [];
 	for (const id of ids) {
-		const found = await call(id);
+		const outcome = await call(id).then(
+			(found) => ({ found }),
+			(error: unknown) => ({ error }),
+		);
+		if ('error' in outcome) {
+			// Errors of the call are the node's own (NodeApiError, NodeOperationError): passed on as they are.
+			if (!(outcome.error instanceof DurstForbiddenError)) throw outcome.error;
+			run.ctx.logger.warn(
+				`Durst Analytics Trigger: the user may not see printer "${id.slice(0, 100)}" (403); skipped in this poll`,
+			);
+			continue;
+		}
+		const { found } = outcome;
 		if (found !== undefined) results.push(...found);
 		else {
 			run.ctx.logger.warn(
