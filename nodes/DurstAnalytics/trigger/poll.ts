@@ -12,13 +12,17 @@ import * as newPrinterError from './events/newPrinterError';
 import * as printerStatusChanged from './events/printerStatusChanged';
 import type { PollRun } from './printers';
 import { MAX_PRINTERS } from './printers';
+import { DEFAULT_LOOK_BACK_HOURS, MAX_LOOK_BACK_HOURS } from './properties';
 import { loadState, saveState } from './state';
+import type { Late } from './windowed';
 import { nextWindow, sampleWindow, startWindow } from './windowed';
 
 const TIMEOUT_SECONDS = 60;
 /** Fetch Test Event looks this far back for real events and shows the newest few. */
 const SAMPLE_LOOKBACK_MS = 7 * 24 * 3_600_000;
 const SAMPLE_SIZE = 5;
+/** A server clock further off than this is worth a line in the log: Date headers have 1 s steps. */
+const CLOCK_WARNING_MS = 5 * 60_000;
 
 /** A multi-select may come from an expression: a list, or IDs separated by commas. */
 function readList(ctx: IPollFunctions, name: string, label: string): string[] {
@@ -55,6 +59,61 @@ function readList(ctx: IPollFunctions, name: string, label: string): string[] {
 	return [...new Set(list as string[])];
 }
 
+function lookBackMs(ctx: IPollFunctions): number {
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const hours = options.lookBackHours ?? DEFAULT_LOOK_BACK_HOURS;
+	if (typeof hours !== 'number' || !(hours >= 0.25 && hours <= MAX_LOOK_BACK_HOURS)) {
+		throw new NodeOperationError(ctx.getNode(), '"Look Back (Hours)" is not valid', {
+			description: `It must be a number of hours from 0.25 to ${MAX_LOOK_BACK_HOURS}; it is ${JSON.stringify(hours)?.slice(0, 100)}.`,
+		});
+	}
+	return hours * 3_600_000;
+}
+
+/** Vendor times without an offset are read where the user says, else as n8n's own date fields are. */
+function timeZone(ctx: IPollFunctions): string {
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const zone = options.timeZone ?? '';
+	if (zone === '') return ctx.getTimezone();
+	try {
+		if (typeof zone !== 'string') throw new RangeError();
+		new Intl.DateTimeFormat('en-US', { timeZone: zone });
+		return zone;
+	} catch {
+		throw new NodeOperationError(ctx.getNode(), '"Time Zone" is not a time zone', {
+			description: `Use an IANA name such as Europe/Vienna, or leave it empty for the workflow's time zone; it is ${JSON.stringify(zone)?.slice(0, 100)}.`,
+		});
+	}
+}
+
+function duration(ms: number): string {
+	const minutes = Math.round(ms / 60_000);
+	return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+function warnLate(run: PollRun, noun: string, late: Late, lookBack: number): void {
+	if (late.count === 0) return;
+	run.ctx.logger.warn(
+		`Durst Analytics Trigger: ${late.count} ${late.count === 1 ? noun : `${noun}s`} arrived after the look-back window (${duration(lookBack)}) had passed them, the oldest dated ${new Date(late.oldest).toISOString()}; they are not reported. A longer "Look Back (Hours)" reports such late events.`,
+	);
+}
+
+/** Entries are dated by the server's clock, so one far off moves them in or out of the window. */
+function warnClock(run: PollRun, lookBack: number): void {
+	const offset = run.serverClockOffsetMs;
+	if (offset === undefined || Math.abs(offset) <= CLOCK_WARNING_MS) return;
+	const side = offset > 0 ? 'ahead of' : 'behind';
+	const effect =
+		offset > 0
+			? "events it dates in the future are reported only once n8n's clock reaches them"
+			: offset < -lookBack
+				? 'everything it reports is older than the look-back window and is not reported'
+				: 'events reach the trigger late, within the look-back window';
+	run.ctx.logger.warn(
+		`Durst Analytics Trigger: the clock of Durst Analytics is ${duration(Math.abs(offset))} ${side} n8n's (its Date header); ${effect}`,
+	);
+}
+
 function nothingToShow(ctx: IPollFunctions, what: string): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), `No ${what} on the watched printers`, {
 		description:
@@ -66,6 +125,7 @@ async function windowedPoll(
 	run: PollRun,
 	event: typeof newPrinterError | typeof jobFinished,
 	chosen: string[],
+	lookBack: number,
 ): Promise<IDataObject[]> {
 	const { ctx } = run;
 	const find = event.finder(chosen);
@@ -76,16 +136,21 @@ async function windowedPoll(
 
 	if (ctx.getMode() === 'manual') {
 		const found = await sampleWindow(run, find, SAMPLE_LOOKBACK_MS, SAMPLE_SIZE);
+		warnClock(run, lookBack);
 		if (found.length === 0) throw nothingToShow(ctx, `${event.noun} in the last 7 days`);
 		return await finish(found);
 	}
 	const staticData = ctx.getWorkflowStaticData('node');
 	const state = loadState(staticData, event.option.value, run.now);
 	if (state === undefined) {
-		saveState(staticData, event.option.value, await startWindow(run, find));
+		const started = await startWindow(run, find, lookBack);
+		warnClock(run, lookBack);
+		saveState(staticData, event.option.value, started);
 		return [];
 	}
-	const next = await nextWindow(run, find, state);
+	const next = await nextWindow(run, find, state, lookBack);
+	warnClock(run, lookBack);
+	warnLate(run, event.noun, next.late, lookBack);
 	const items = await finish(next.events);
 	saveState(staticData, event.option.value, next.state);
 	return items;
@@ -139,15 +204,19 @@ export async function pollDurst(ctx: IPollFunctions): Promise<INodeExecutionData
 async function pollOnce(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const event = ctx.getNodeParameter('event', '') as string;
 	const chosen = readList(ctx, 'printerIds', 'Printer Names or IDs');
+	const lookBack = lookBackMs(ctx);
+	const zone = timeZone(ctx);
 	const run: PollRun = {
 		ctx,
 		session: await openPollSession(ctx, TIMEOUT_SECONDS),
 		now: Date.now(),
+		timeZone: zone,
 	};
 	let items: IDataObject[];
 	if (event === newPrinterError.option.value)
-		items = await windowedPoll(run, newPrinterError, chosen);
-	else if (event === jobFinished.option.value) items = await windowedPoll(run, jobFinished, chosen);
+		items = await windowedPoll(run, newPrinterError, chosen, lookBack);
+	else if (event === jobFinished.option.value)
+		items = await windowedPoll(run, jobFinished, chosen, lookBack);
 	else if (event === printerStatusChanged.option.value) items = await statusPoll(run, chosen);
 	else {
 		throw new NodeOperationError(

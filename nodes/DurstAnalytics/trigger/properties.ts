@@ -5,6 +5,10 @@ import * as newPrinterError from './events/newPrinterError';
 import * as printerStatusChanged from './events/printerStatusChanged';
 import { MAX_EVENTS_PER_POLL } from './state';
 
+export const DEFAULT_LOOK_BACK_HOURS = 24;
+/** As far as a poll may look back at all. */
+export const MAX_LOOK_BACK_HOURS = 31 * 24;
+
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName: 'Event',
@@ -41,5 +45,33 @@ export const triggerProperties: INodeProperties[] = [
 		default: false,
 		description: "Whether to add each finished job's ink consumption (one more request per job)",
 		displayOptions: { show: { event: ['jobFinished'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { event: ['newPrinterError', 'jobFinished'] } },
+		options: [
+			{
+				displayName: 'Look Back (Hours)',
+				name: 'lookBackHours',
+				type: 'number',
+				typeOptions: { minValue: 0.25, maxValue: MAX_LOOK_BACK_HOURS, numberPrecision: 2 },
+				default: DEFAULT_LOOK_BACK_HOURS,
+				description:
+					"How far back each poll looks for events it has not reported yet. Printers that were offline send their errors late, dated when they happened; anything later than this is counted in a warning in n8n's log instead.",
+			},
+			{
+				displayName: 'Time Zone',
+				name: 'timeZone',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Europe/Vienna',
+				description:
+					"The time zone of vendor times without an offset, as an IANA name. Empty: the workflow's time zone.",
+			},
+		],
 	},
 ];

@@ -38,7 +38,7 @@ export function finder(chosen: string[]): Finder {
 			const found: Found[] = [];
 			for (const job of jobs) {
 				// Job states are not documented; a job with an end time has ended, whatever its state says.
-				const at = vendorTime(job.endTime);
+				const at = vendorTime(job.endTime, run.timeZone);
 				if (at === undefined) continue;
 				const key = eventKey(printerId, job.id, job.startTime);
 				found.push({ key, at, printerId, json: { printerId, ...job } });

@@ -22,7 +22,7 @@ export function finder(chosen: string[]): Finder {
 			const found: Found[] = [];
 			for (const error of errors) {
 				// An entry without a date cannot be placed in a window, so it could never be forgotten.
-				const at = vendorTime(error.dateTime);
+				const at = vendorTime(error.dateTime, run.timeZone);
 				if (at === undefined) continue;
 				const key = eventKey(
 					printerId,

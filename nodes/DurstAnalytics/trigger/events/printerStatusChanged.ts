@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { Printer, PollRun } from '../printers';
 import { listPrinters } from '../printers';
 import type { TriggerState } from '../state';
-import { MAX_EVENTS_PER_POLL, statusText } from '../state';
+import { MAX_EVENTS_PER_POLL, Seen, statusText } from '../state';
 
 export const option = {
 	name: 'Printer Status Changed',
@@ -43,8 +43,7 @@ export async function start(run: PollRun, filter: StatusFilter): Promise<Trigger
 	const printers = await watchedPrinters(run, filter);
 	return {
 		cursor: run.now,
-		floor: run.now,
-		seen: new Map(),
+		seen: new Seen(run.now),
 		statuses: new Map(printers.map((printer) => [printer.id, statusText(printer.json.status)])),
 	};
 }
@@ -73,7 +72,7 @@ export async function next(
 		if (changed) events.push(item(printer, previous));
 		statuses.set(printer.id, status);
 	}
-	return { events, state: { ...state, cursor: run.now, floor: run.now, statuses } };
+	return { events, state: { cursor: run.now, seen: new Seen(run.now), statuses } };
 }
 
 /** For "Fetch Test Event": the printers now in a wanted status, with the status last seen. */
