@@ -15,6 +15,13 @@ export interface PollRun {
 	ctx: IPollFunctions;
 	session: DurstSession;
 	now: number;
+	/** Where times without an offset are read. */
+	timeZone: string;
+	/**
+	 * The server's clock minus n8n's, from the Date header of its last answer (1 s resolution),
+	 * or undefined when no answer had one.
+	 */
+	serverClockOffsetMs?: number;
 }
 
 export interface Printer {
@@ -125,6 +132,8 @@ export async function periodEntries(
 		notFoundIsAnswer: true,
 	});
 	if (response.statusCode === 404) return undefined;
+	const serverDate = Date.parse(String(response.headers.date ?? ''));
+	if (Number.isFinite(serverDate)) run.serverClockOffsetMs = serverDate - Date.now();
 	if (!Array.isArray(response.body)) {
 		throw new NodeOperationError(
 			run.ctx.getNode(),
@@ -138,11 +147,11 @@ export async function periodEntries(
 	);
 }
 
-/** A vendor timestamp in ms (no offset means UTC), or undefined when it is not a date. */
-export function vendorTime(value: unknown): number | undefined {
+/** A vendor timestamp in ms (without an offset: in `timeZone`), or undefined when it is not a date. */
+export function vendorTime(value: unknown, timeZone: string): number | undefined {
 	if (typeof value !== 'string' || value === '') return undefined;
 	try {
-		return toDate(value, 'UTC')?.getTime();
+		return toDate(value, timeZone)?.getTime();
 	} catch {
 		return undefined;
 	}
