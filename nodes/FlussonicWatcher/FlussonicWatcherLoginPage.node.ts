@@ -47,7 +47,7 @@ export class FlussonicWatcherLoginPage implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Activate the workflow, then use its production URL as the Link Base URL of Generate Link (Link Type: Private). Each visit that opens a ticket gives one item: time, outcome, login, user agent.',
+					'Activate the workflow, then use its production URL as the Link Base URL of Generate Link (Link Type: Private). Each visit that opens a ticket gives one item (time, outcome, login, user agent) unless Output Each Visit is off.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -76,6 +76,14 @@ export class FlussonicWatcherLoginPage implements INodeType {
 						default: false,
 						description:
 							'Whether the page shows who the link signs in and waits for a click before using it. Turn on for links sent by e-mail: mail scanners open links and run their scripts.',
+					},
+					{
+						displayName: 'Output Each Visit',
+						name: 'outputEachVisit',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether each visit that opens a ticket starts an execution with one item (time, outcome, login, user agent). Turn off for a busy page: n8n saves each execution with a copy of the workflow. Used links stay used either way.',
 					},
 				],
 			},

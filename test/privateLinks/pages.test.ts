@@ -1,11 +1,8 @@
 /**
- * The login page's pages and its single-use memory: each page's CSP allows exactly its own inline
- * script and style, and forms only where that page posts; used ticket ids are kept hashed, pruned
- * at expiry and bounded.
+ * The login page's pages: each page's CSP allows exactly its own inline script and style, and
+ * forms only where that page posts. The single-use memory has its own file (usedTickets.test.ts).
  */
 import { createHash } from 'node:crypto';
-
-import type { IDataObject } from 'n8n-workflow';
 
 import type { Page } from '../../nodes/FlussonicWatcher/privateLinks/pages';
 import {
@@ -14,11 +11,6 @@ import {
 	readerPage,
 	refusalPage,
 } from '../../nodes/FlussonicWatcher/privateLinks/pages';
-import {
-	MAX_USED_TICKETS,
-	isTicketUsed,
-	useTicket,
-} from '../../nodes/FlussonicWatcher/privateLinks/usedTickets';
 
 const hashOf = (source: string) =>
 	`'sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}'`;
@@ -43,6 +35,7 @@ const pages: Array<[string, Page, string]> = [
 		'https://watcher.example.com:8443',
 	],
 	['used', refusalPage('alreadyUsed'), "'none'"],
+	['memory full', refusalPage('memoryFull'), "'none'"],
 	['other page', refusalPage('otherPage'), "'none'"],
 	['not set up', refusalPage('notSetUp'), "'none'"],
 	['expired', refusalPage('expired'), "'none'"],
@@ -76,56 +69,12 @@ test('the confirmation page escapes the login and the ticket', () => {
 	expect(page.html).toContain('value="a&quot;b"');
 });
 
-test('refusals answer 410 (used, expired) or 400 and post nothing', () => {
+test('refusals answer 410 (used, forgotten, expired) or 400 and post nothing', () => {
 	expect(refusalPage('alreadyUsed').status).toBe(410);
+	expect(refusalPage('memoryFull').status).toBe(410);
+	expect(refusalPage('memoryFull').html).toContain('Ask for a new link.');
 	expect(refusalPage('expired').status).toBe(410);
 	expect(refusalPage('malformed').status).toBe(400);
 	expect(refusalPage('unknownKey').html).toContain('id="unknownKey"');
 	expect(refusalPage('tampered').html).not.toContain('<form');
-});
-
-describe('single-use memory', () => {
-	const NOW = Date.UTC(2026, 10, 23);
-
-	test('used once, known in static data and in this process; ids only as hashes', () => {
-		const staticData: IDataObject = {};
-		expect(useTicket(staticData, 'wf|a', 'ticket-id-1', NOW + 60_000, NOW)).toBe(true);
-		expect(useTicket(staticData, 'wf|a', 'ticket-id-1', NOW + 60_000, NOW)).toBe(false);
-		expect(isTicketUsed({}, 'wf|a', 'ticket-id-1', NOW)).toBe(true);
-		expect(isTicketUsed(staticData, 'wf|fresh-process', 'ticket-id-1', NOW)).toBe(true);
-		expect(isTicketUsed({}, 'wf|other', 'ticket-id-1', NOW)).toBe(false);
-		expect(JSON.stringify(staticData)).not.toContain('ticket-id-1');
-	});
-
-	test('a look without using (Require a Click) does not lose a use made in between', () => {
-		const staticData: IDataObject = {};
-		expect(isTicketUsed(staticData, 'wf|i', 't', NOW)).toBe(false);
-		expect(useTicket({}, 'wf|i', 't', NOW + 60_000, NOW)).toBe(true);
-		expect(isTicketUsed(staticData, 'wf|i', 't', NOW)).toBe(true);
-		expect(useTicket(staticData, 'wf|i', 't', NOW + 60_000, NOW)).toBe(false);
-	});
-
-	test('forgotten once expired', () => {
-		const staticData: IDataObject = {};
-		useTicket(staticData, 'wf|b', 't', NOW + 1_000, NOW);
-		expect(isTicketUsed(staticData, 'wf|b2', 't', NOW + 999)).toBe(true);
-		useTicket(staticData, 'wf|b3', 'u', NOW + 5_000, NOW + 1_000);
-		expect(Object.keys(staticData.usedTickets as IDataObject)).toHaveLength(1);
-	});
-
-	test(`at most ${MAX_USED_TICKETS}, the soonest to expire forgotten first`, () => {
-		const staticData: IDataObject = {};
-		for (let i = 0; i <= MAX_USED_TICKETS; i++) {
-			useTicket(staticData, 'wf|c', `id-${i}`, NOW + 1_000 + i, NOW);
-		}
-		expect(Object.keys(staticData.usedTickets as IDataObject)).toHaveLength(MAX_USED_TICKETS);
-		expect(isTicketUsed(staticData, 'wf|c', 'id-0', NOW)).toBe(false);
-		expect(isTicketUsed(staticData, 'wf|c', `id-${MAX_USED_TICKETS}`, NOW)).toBe(true);
-	});
-
-	test('hostile static data is ignored, not trusted', () => {
-		const staticData: IDataObject = { usedTickets: { x: 'soon', y: null } as IDataObject };
-		expect(isTicketUsed(staticData, 'wf|d', 'x', NOW)).toBe(false);
-		expect(useTicket({ usedTickets: 'junk' }, 'wf|e', 'z', NOW + 10, NOW)).toBe(true);
-	});
 });

@@ -98,13 +98,19 @@ export function autologinPage(autologinUrl: string, token: string): Page {
 	};
 }
 
-export type Refusal = TicketProblem | 'alreadyUsed' | 'otherPage' | 'notSetUp';
+export type Refusal = TicketProblem | 'alreadyUsed' | 'memoryFull' | 'otherPage' | 'notSetUp';
 
 const REFUSALS: Record<Refusal, { status: number; title: string; text: string }> = {
 	alreadyUsed: {
 		status: 410,
 		title: 'This sign-in link has already been used',
 		text: 'Each link signs in once. Ask for a new link.',
+	},
+	// The page could not tell whether the link was used, so it refuses it rather than risk a second use.
+	memoryFull: {
+		status: 410,
+		title: 'This sign-in link can no longer be used',
+		text: 'This page has signed in so many people that it no longer remembers links this old. Ask for a new link.',
 	},
 	expired: {
 		status: 410,

@@ -1,8 +1,8 @@
 /**
  * The login page's webhook: GET serves the same secret-free page to everyone; POST opens the
- * ticket the page sends, refuses it (expired, altered, another key, damaged, already used) or
- * redeems it once with the auto-submitting form to Watcher. Each POST yields one item saying what
- * happened, never with a token or a ticket.
+ * ticket the page sends, refuses it (expired, altered, another key, damaged, another page, already
+ * used, forgotten) or redeems it once with the auto-submitting form to Watcher. Each POST yields one
+ * item saying what happened, never with a token or a ticket, unless Output Each Visit is off.
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
@@ -15,12 +15,18 @@ import type { PageKey } from './pageKeys';
 import { pageKey } from './pageKeys';
 import type { Opened } from './tickets';
 import { openTicket, ticketKey } from './tickets';
-import { isTicketUsed, useTicket } from './usedTickets';
+import { ticketState, useTicket } from './usedTickets';
 
 const MAX_USER_AGENT_LENGTH = 512;
 
 export type Outcome =
-	'loggedIn' | 'confirmationShown' | 'alreadyUsed' | 'expired' | 'invalid' | 'notSetUp';
+	| 'loggedIn'
+	| 'confirmationShown'
+	| 'alreadyUsed'
+	| 'memoryFull'
+	| 'expired'
+	| 'invalid'
+	| 'notSetUp';
 
 function send(ctx: IWebhookFunctions, shown: Page): void {
 	const res = ctx.getResponseObject();
@@ -42,20 +48,42 @@ function userAgent(ctx: IWebhookFunctions): string | null {
 	return hasControlCharacters(text) ? null : text;
 }
 
-/** The link's page path against this node's webhook path (n8n's prefix, such as /webhook, may vary). */
-function isForPage(ticketPage: string, path: string): boolean {
-	const own = path.trim().replace(/^\/+|\/+$/g, '');
-	return own !== '' && (ticketPage === `/${own}` || ticketPage.endsWith(`/${own}`));
+/** A path as n8n routes it: no leading or trailing slash, percent-decoded. */
+function normalisedPath(path: string): string {
+	const trimmed = path.trim().replace(/^\/+|\/+$/g, '');
+	try {
+		return decodeURIComponent(trimmed);
+	} catch {
+		return trimmed;
+	}
+}
+
+/**
+ * Exact: the link's page path must be this page's production URL path as n8n builds it (its
+ * N8N_PATH or WEBHOOK_URL path, its webhook prefix, the node's Path). A suffix match would let a
+ * link for `eu/watcher-login` open again at `watcher-login`, a page with a memory of its own.
+ */
+function isForPage(ctx: IWebhookFunctions, ticketPage: string): boolean {
+	let own: string;
+	try {
+		own = new URL(ctx.getNodeWebhookUrl('default') ?? '').pathname;
+	} catch {
+		return false;
+	}
+	return normalisedPath(ticketPage) === normalisedPath(own);
 }
 
 function outcomeOf(refusal: Refusal): Outcome {
-	if (refusal === 'alreadyUsed' || refusal === 'expired') return refusal;
+	if (refusal === 'alreadyUsed' || refusal === 'memoryFull' || refusal === 'expired')
+		return refusal;
 	return 'invalid';
 }
 
 export async function loginPageWebhook(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const requireClick = options.requireClick === true;
+	// Nodes saved before the option existed output every visit, as they always did.
+	const outputEachVisit = options.outputEachVisit !== false;
 	if (ctx.getWebhookName() === 'setup') {
 		// A GET, from a person, a preview bot or a scanner: no secret, nothing redeemed, no execution.
 		send(ctx, readerPage(requireClick));
@@ -64,22 +92,30 @@ export async function loginPageWebhook(ctx: IWebhookFunctions): Promise<IWebhook
 
 	const node = ctx.getNode();
 	const now = Date.now();
-	const visit = (outcome: Outcome, login: string | null, extra: IDataObject = {}) => ({
-		noWebhookResponse: true,
-		workflowData: [
-			[
-				{
-					json: {
-						time: new Date(now).toISOString(),
-						outcome,
-						login,
-						userAgent: userAgent(ctx),
-						...extra,
-					},
-				},
-			],
-		],
-	});
+	const visit = (
+		outcome: Outcome,
+		login: string | null,
+		extra: IDataObject = {},
+	): IWebhookResponseData =>
+		// n8n saves static data with the answer, execution or not: the used mark is kept either way.
+		!outputEachVisit && outcome !== 'notSetUp'
+			? { noWebhookResponse: true }
+			: {
+					noWebhookResponse: true,
+					workflowData: [
+						[
+							{
+								json: {
+									time: new Date(now).toISOString(),
+									outcome,
+									login,
+									userAgent: userAgent(ctx),
+									...extra,
+								},
+							},
+						],
+					],
+				};
 
 	const scope = `${ctx.getWorkflow().id ?? ''}|${node.id}`;
 	const keyScope = `${scope}|${node.credentials?.[CREDENTIAL_TYPE]?.id ?? ''}`;
@@ -112,22 +148,27 @@ export async function loginPageWebhook(ctx: IWebhookFunctions): Promise<IWebhook
 		return visit(outcomeOf(opened.problem), opened.ticket?.login ?? null);
 	}
 	const { ticket } = opened;
-	if (!isForPage(ticket.page, String(ctx.getNodeParameter('path', '')))) {
+	if (!isForPage(ctx, ticket.page)) {
 		send(ctx, refusalPage('otherPage'));
 		return visit('invalid', ticket.login);
 	}
-	const staticData = ctx.getWorkflowStaticData('node');
+	// Keyed by the page's path, in global static data: renaming the node keeps the memory.
+	const pagePath = normalisedPath(String(ctx.getNodeParameter('path', '')));
+	const used = {
+		global: ctx.getWorkflowStaticData('global'),
+		node: ctx.getWorkflowStaticData('node'),
+	};
+	const state =
+		requireClick && body.step !== 'redeem'
+			? ticketState(used, pagePath, ticket.id, ticket.expiresAt, now)
+			: useTicket(used, pagePath, ticket.id, ticket.expiresAt, now);
+	if (state !== 'unused') {
+		send(ctx, refusalPage(state));
+		return visit(state, ticket.login);
+	}
 	if (requireClick && body.step !== 'redeem') {
-		if (isTicketUsed(staticData, scope, ticket.id, now)) {
-			send(ctx, refusalPage('alreadyUsed'));
-			return visit('alreadyUsed', ticket.login);
-		}
 		send(ctx, confirmPage(ticket.login, String(body.ticket)));
 		return visit('confirmationShown', ticket.login);
-	}
-	if (!useTicket(staticData, scope, ticket.id, ticket.expiresAt, now)) {
-		send(ctx, refusalPage('alreadyUsed'));
-		return visit('alreadyUsed', ticket.login);
 	}
 	send(ctx, autologinPage(autologinUrlOf(page.baseUrl), ticket.token));
 	return visit('loggedIn', ticket.login);
