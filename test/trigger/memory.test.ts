@@ -3,6 +3,8 @@
  * the keys of the last two days' errors, and past the cap the oldest hours are
  * forgotten and refused, never reported a second time.
  */
+import { createHash } from 'node:crypto';
+
 import { MAX_SEEN } from '../../nodes/DurstAnalytics/trigger/state';
 import { TRIGGER_NAME } from '../harness/poll';
 import { MINUTE, errorSummary, useTriggerFixture } from './support';
@@ -103,4 +105,36 @@ test(`past ${MAX_SEEN} remembered events the oldest hours are forgotten and refu
 	f.sim.addError('P-1002', { at: Date.now() - 2 * HOUR, errorNr: 100_000, errorMessage: 'new' });
 	expect(errorSummary(await trigger.poll())).toEqual(['P-1002 100000']);
 	expect(storedSize(trigger.staticData)).toBeLessThan(MAX_SEEN * 12 + 2_000);
+});
+
+test('a state saved by the previous version goes on: what it reported is not reported again', async () => {
+	const now = Date.now();
+	const before = f.sim.addError('P-1001', {
+		at: now - 5 * MINUTE,
+		errorNr: 1,
+		errorMessage: 'old',
+	});
+	// The previous version's key: 16 characters of the same hash.
+	const hash = createHash('sha256');
+	for (const part of ['P-1001', before.dateTime, 1, undefined, 'old'])
+		hash.update(`${JSON.stringify(part) ?? ''}\u0000`);
+	const key = hash.digest('base64url').slice(0, 16);
+	const trigger = f.trigger(
+		{ event: 'newPrinterError', printerIds: ['P-1001'] },
+		{
+			[`node:${TRIGGER_NAME}`]: {
+				trigger: {
+					v: 1,
+					event: 'newPrinterError',
+					cursor: now - MINUTE,
+					floor: now - 16 * MINUTE,
+					seen: { [key]: now - 5 * MINUTE },
+					statuses: {},
+				},
+			},
+		},
+	);
+	f.sim.addError('P-1001', { at: now - 1000, errorNr: 2, errorMessage: 'after the upgrade' });
+	expect(errorSummary(await trigger.poll())).toEqual(['P-1001 2']);
+	expect(rememberedKeys(trigger.staticData)).toBe(2);
 });

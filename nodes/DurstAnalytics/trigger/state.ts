@@ -172,8 +172,9 @@ export function loadState(
 	if (!isRecord(stored) || (stored.v !== 1 && stored.v !== STATE_VERSION)) return undefined;
 	const { cursor, floor, seen, statuses } = stored;
 	if (stored.event !== event || !isTime(cursor) || !isTime(floor)) return undefined;
-	// A floor may pass the cursor by up to an hour: the cap forgot the hour the cursor is in.
-	if (floor > cursor + BUCKET_MS || cursor > now + FUTURE_SKEW_MS) return undefined;
+	// A floor may pass the cursor: the cap forgot the hour of the newest event, dated up to the skew ahead.
+	if (floor > cursor + BUCKET_MS + FUTURE_SKEW_MS || cursor > now + FUTURE_SKEW_MS)
+		return undefined;
 	if (!isRecord(seen) || !isRecord(statuses)) return undefined;
 	const memory =
 		stored.v === 1 ? seenOfVersion1(seen, floor, now) : seenOfVersion2(seen, floor, now);
