@@ -11,8 +11,9 @@ import { hasControlCharacters } from '../../shared/text';
 const MAX_ID_LENGTH = 256;
 
 /**
- * IDs become path segments. Encoding keeps "/" and "?" from changing the path, but "." and ".."
- * survive encoding and would make `/printers/..` the list or the API root.
+ * IDs become path segments. Encoding keeps "/" and "?" from changing the path for the server, but
+ * "." and ".." survive encoding and would make `/printers/..` the list or the API root, and a
+ * proxy that decodes `%2F` before routing would follow `..%2F`: no Durst ID holds a slash.
  */
 function readId(
 	ctx: IExecuteFunctions,
@@ -28,6 +29,7 @@ function readId(
 	else if (id === '.' || id === '..') problem = `is "${id}", which is not an ID`;
 	else if (id.length > MAX_ID_LENGTH) problem = `is longer than ${MAX_ID_LENGTH} characters`;
 	else if (hasControlCharacters(id)) problem = 'holds a line break or control character';
+	else if (/[/\\]/.test(id)) problem = 'holds a "/" or "\\", which no ID has';
 	if (problem) {
 		throw new NodeOperationError(ctx.getNode(), `The "${label}" ${problem}`, {
 			description: hint,
