@@ -812,7 +812,10 @@ export class DurstSimulator extends SimulatorBase {
 		const from = parseIsoDate(parsed.value.startDate);
 		const to = parseIsoDate(parsed.value.endDate);
 		if (from === undefined || to === undefined || from > to) return emptyResponse(400);
-		return jsonResponse(200, handler({ from, to: Math.min(to, this.now()) }));
+		// The Date header follows the simulated clock, as a real server's follows its own.
+		return jsonResponse(200, handler({ from, to: Math.min(to, this.now()) }), {
+			date: new Date(this.now()).toUTCString(),
+		});
 	}
 
 	private errors(printer: DurstTimelinePrinter, range: Range): DurstError[] {
