@@ -1,0 +1,56 @@
+/**
+ * Where a credential's secrets may go: its Server URL's origin and, when the URL has a path, below
+ * that path only. Parsed once per base URL, not per request.
+ */
+interface Base {
+	origin: string;
+	/** The base URL's path without a trailing slash: '' for a server at the root. */
+	path: string;
+}
+
+/** An execution sends thousands of requests to the same few base URLs. */
+const bases = new Map<string, Base>();
+const MAX_BASES = 64;
+
+function baseOf(baseUrl: string): Base {
+	let base = bases.get(baseUrl);
+	if (base === undefined) {
+		const parsed = new URL(baseUrl);
+		base = { origin: parsed.origin, path: parsed.pathname.replace(/\/+$/, '') };
+		if (bases.size >= MAX_BASES) bases.clear();
+		bases.set(baseUrl, base);
+	}
+	return base;
+}
+
+export function originOf(baseUrl: string): string {
+	return baseOf(baseUrl).origin;
+}
+
+/**
+ * Why `target` is not under the credential's base URL, or undefined when it is. A base with a
+ * path (`https://apps.example.com/durst`) shares its host with other applications, so the origin
+ * alone does not confine the secrets: the path must stay below the base's, and no segment may
+ * hide a separator or a dot segment in percent-encoding (`..%2Fadmin`), which a server or proxy
+ * that decodes before routing would follow.
+ */
+export function outsideBase(baseUrl: string, target: URL): string | undefined {
+	const base = baseOf(baseUrl);
+	if (target.origin !== base.origin) return 'it leads to another server';
+	const path = target.pathname;
+	if (base.path !== '' && path !== base.path && !path.startsWith(`${base.path}/`)) {
+		return `it leaves the Server URL's path ${base.path}`;
+	}
+	for (const part of path.slice(base.path.length).split('/')) {
+		let decoded: string;
+		try {
+			decoded = decodeURIComponent(part);
+		} catch {
+			return 'it holds a malformed percent-encoding';
+		}
+		if (decoded === '.' || decoded === '..' || /[/\\]/.test(decoded)) {
+			return 'it holds an encoded "/", "\\" or dot segment, which a server may read as a way out of the Server URL\'s path';
+		}
+	}
+	return undefined;
+}
