@@ -14,7 +14,7 @@ import { autologinPage, confirmPage, readerPage, refusalPage } from './pages';
 import type { PageKey } from './pageKeys';
 import { pageKey } from './pageKeys';
 import type { Opened } from './tickets';
-import { openTicket, ticketKey } from './tickets';
+import { openTicket, pagePath, ticketKey } from './tickets';
 import { ticketState, useTicket } from './usedTickets';
 
 const MAX_USER_AGENT_LENGTH = 512;
@@ -64,13 +64,18 @@ function normalisedPath(path: string): string {
  * link for `eu/watcher-login` open again at `watcher-login`, a page with a memory of its own.
  */
 function isForPage(ctx: IWebhookFunctions, ticketPage: string): boolean {
-	let own: string;
+	let own: string | undefined;
 	try {
-		own = new URL(ctx.getNodeWebhookUrl('default') ?? '').pathname;
+		own = pagePath(new URL(ctx.getNodeWebhookUrl('default') ?? '').pathname);
 	} catch {
 		return false;
 	}
-	return normalisedPath(ticketPage) === normalisedPath(own);
+	// The ticket's page is decoded already (see Ticket.page): decoding it again would read "%41" as "A".
+	return own !== undefined && trimSlashes(ticketPage) === trimSlashes(own);
+}
+
+function trimSlashes(path: string): string {
+	return path.replace(/^\/+|\/+$/g, '');
 }
 
 function outcomeOf(refusal: Refusal): Outcome {
@@ -153,15 +158,15 @@ export async function loginPageWebhook(ctx: IWebhookFunctions): Promise<IWebhook
 		return visit('invalid', ticket.login);
 	}
 	// Keyed by the page's path, in global static data: renaming the node keeps the memory.
-	const pagePath = normalisedPath(String(ctx.getNodeParameter('path', '')));
+	const memoryKey = normalisedPath(String(ctx.getNodeParameter('path', '')));
 	const used = {
 		global: ctx.getWorkflowStaticData('global'),
 		node: ctx.getWorkflowStaticData('node'),
 	};
 	const state =
 		requireClick && body.step !== 'redeem'
-			? ticketState(used, pagePath, ticket.id, ticket.expiresAt, now)
-			: useTicket(used, pagePath, ticket.id, ticket.expiresAt, now);
+			? ticketState(used, memoryKey, ticket.id, ticket.expiresAt, now)
+			: useTicket(used, memoryKey, ticket.id, ticket.expiresAt, now);
 	if (state !== 'unused') {
 		send(ctx, refusalPage(state));
 		return visit(state, ticket.login);
