@@ -6,39 +6,11 @@
  */
 import { MAX_EVENTS_PER_POLL } from '../../nodes/DurstAnalytics/trigger/state';
 import { DURST_ENDPOINTS } from '../simulators/durst';
-import { MINUTE, errorSummary, useTriggerFixture } from './support';
+import { MINUTE, errorSummary, useFakeClock, useTriggerFixture } from './support';
 
 const f = useTriggerFixture();
 
-/** Only Date is faked: sockets and timers run for real. */
-function fakeDate(now: number): void {
-	jest.useFakeTimers({
-		doNotFake: [
-			'hrtime',
-			'nextTick',
-			'performance',
-			'queueMicrotask',
-			'setImmediate',
-			'clearImmediate',
-			'setInterval',
-			'clearInterval',
-			'setTimeout',
-			'clearTimeout',
-		],
-		now,
-	});
-}
-
-/** n8n's clock and the simulator's, moved together. */
-function clockAt(ms: number): void {
-	jest.setSystemTime(ms);
-	f.sim.setClock(ms);
-}
-
-afterEach(() => {
-	jest.useRealTimers();
-	f.sim.setClock(Date.now());
-});
+const { fakeDate, clockAt } = useFakeClock(f);
 
 test('a late burst held over does not bring back an event reported long ago', async () => {
 	const t0 = Date.now();

@@ -7,41 +7,13 @@ import { createHash } from 'node:crypto';
 
 import { MAX_SEEN } from '../../nodes/DurstAnalytics/trigger/state';
 import { TRIGGER_NAME } from '../harness/poll';
-import { MINUTE, errorSummary, useTriggerFixture } from './support';
+import { MINUTE, errorSummary, useFakeClock, useTriggerFixture } from './support';
 
 const HOUR = 60 * MINUTE;
 const PRINTERS = ['P-1001', 'P-1002', 'P-1003', 'P-1004'];
 const f = useTriggerFixture();
 
-/** Only Date is faked: sockets and timers run for real. */
-function fakeDate(now: number): void {
-	jest.useFakeTimers({
-		doNotFake: [
-			'hrtime',
-			'nextTick',
-			'performance',
-			'queueMicrotask',
-			'setImmediate',
-			'clearImmediate',
-			'setInterval',
-			'clearInterval',
-			'setTimeout',
-			'clearTimeout',
-		],
-		now,
-	});
-}
-
-/** n8n's clock and the simulator's, moved together. */
-function clockAt(ms: number): void {
-	jest.setSystemTime(ms);
-	f.sim.setClock(ms);
-}
-
-afterEach(() => {
-	jest.useRealTimers();
-	f.sim.setClock(Date.now());
-});
+const { fakeDate, clockAt } = useFakeClock(f);
 
 function storedSize(staticData: Record<string, unknown>): number {
 	return JSON.stringify(staticData[`node:${TRIGGER_NAME}`]).length;

@@ -65,3 +65,40 @@ export function useTriggerFixture(): TriggerFixture {
 export function errorSummary(items: IDataObject[] | null): string[] {
 	return (items ?? []).map((item) => `${String(item.printerId)} ${String(item.errorNr)}`);
 }
+
+/**
+ * Moves n8n's clock (only Date is faked: sockets and timers run for real) and the simulator's
+ * together; registers the hook that puts both back after each test.
+ */
+export function useFakeClock(f: TriggerFixture): {
+	fakeDate(now: number): void;
+	clockAt(ms: number): void;
+} {
+	afterEach(() => {
+		jest.useRealTimers();
+		f.sim.setClock(Date.now());
+	});
+	return {
+		fakeDate(now: number): void {
+			jest.useFakeTimers({
+				doNotFake: [
+					'hrtime',
+					'nextTick',
+					'performance',
+					'queueMicrotask',
+					'setImmediate',
+					'clearImmediate',
+					'setInterval',
+					'clearInterval',
+					'setTimeout',
+					'clearTimeout',
+				],
+				now,
+			});
+		},
+		clockAt(ms: number): void {
+			jest.setSystemTime(ms);
+			f.sim.setClock(ms);
+		},
+	};
+}
