@@ -5,7 +5,10 @@
  * tickets each get their page and post nothing. The version-1 flow (token in query, Webhook +
  * Render Login Page) keeps working.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+
+import type { IDataObject } from 'n8n-workflow';
 
 import type { SealingKey } from '../../nodes/FlussonicWatcher/privateLinks/tickets';
 import {
@@ -13,13 +16,73 @@ import {
 	sealTicket,
 	ticketKey,
 } from '../../nodes/FlussonicWatcher/privateLinks/tickets';
+import {
+	LINKS_FIELD,
+	MAX_USED_TICKETS,
+	useTicket,
+} from '../../nodes/FlussonicWatcher/privateLinks/usedTickets';
 import { WATCHER_SPECIAL_LOGIN } from '../simulators/watcher';
-import { EXAMPLE_IDS } from './examples';
+import type { ExampleWorkflow } from './examples';
+import { EXAMPLE_IDS, loadWorkflows } from './examples';
 import { SCREENSHOTS, useLinkFlowHost } from './linkFlow';
-import type { HostVersion } from './n8nHost';
+import type { HostVersion, N8nHost } from './n8nHost';
 import { HOST_VERSIONS } from './n8nHost';
 
 jest.setTimeout(300_000);
+
+interface SqliteDatabase {
+	all(sql: string, params: unknown[], done: (error: Error | null, rows: unknown[]) => void): void;
+	close(done: (error: Error | null) => void): void;
+}
+interface Sqlite3 {
+	OPEN_READONLY: number;
+	Database: new (file: string, mode: number, done: (error: Error | null) => void) => SqliteDatabase;
+}
+
+/** Reads n8n's SQLite database while n8n runs, with the sqlite3 module of the host itself. */
+async function sqliteRows(
+	host: N8nHost,
+	sql: string,
+	params: unknown[] = [],
+): Promise<IDataObject[]> {
+	const sqlite3 = require(path.join(host.paths.dir, 'node_modules', 'sqlite3')) as Sqlite3;
+	const file = path.join(host.userFolder, '.n8n', 'database.sqlite');
+	const db = await new Promise<SqliteDatabase>((resolve, reject) => {
+		const opened = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) =>
+			error ? reject(error) : resolve(opened),
+		);
+	});
+	try {
+		return await new Promise<IDataObject[]>((resolve, reject) =>
+			db.all(sql, params, (error, rows) =>
+				error ? reject(error) : resolve(rows as IDataObject[]),
+			),
+		);
+	} finally {
+		await new Promise((resolve) => db.close(resolve));
+	}
+}
+
+/** Polls until `check` returns a value (not undefined), up to 15 s. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
+	const until = Date.now() + 15_000;
+	for (;;) {
+		const value = await check();
+		if (value !== undefined) return value;
+		if (Date.now() > until) throw new Error(`still not so after 15 s: ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+const LIMIT_IDS = {
+	anyBase: 'LinkLimitsAnyBas',
+	euPage: 'LinkLimitsEuPage',
+	fullPage: 'LinkLimitsFullPg',
+	quietPage: 'LinkLimitsQuietP',
+} as const;
+const MINUTE = 60_000;
+/** What one redemption at the cap may cost the database: the memory (~64 KB) and the workflow. */
+const MAX_BYTES_PER_REDEMPTION_AT_CAP = 200_000;
 
 describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: HostVersion) => {
 	const flow = useLinkFlowHost(version);
@@ -242,6 +305,225 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 				'This sign-in link is not valid',
 			);
 			expect(flow.watcherPosts()).toBe(before);
+		});
+	});
+	describe('link limits: base URL forms, page paths, the memory cap and floor (issue 19)', () => {
+		/** Minutes of the floor the full page starts with: every link expiring by then is refused. */
+		let floor: number;
+		let key: SealingKey;
+
+		/** A copy of an example workflow under another id, its first node changed by `change`. */
+		function variant(
+			source: ExampleWorkflow,
+			id: string,
+			name: string,
+			change: (node: ExampleWorkflow['nodes'][number]) => void,
+			extra: Record<string, unknown> = {},
+		): ExampleWorkflow {
+			const copy = JSON.parse(JSON.stringify(source)) as ExampleWorkflow;
+			copy.id = id;
+			copy.name = name;
+			if (copy.versionId !== undefined) copy.versionId = randomUUID();
+			for (const node of copy.nodes) {
+				node.id = randomUUID();
+				if (typeof node.webhookId === 'string') node.webhookId = randomUUID();
+			}
+			change(
+				copy.nodes.find(
+					(node) => node.type.endsWith('LoginPage') || node.type.endsWith('.webhook'),
+				) ?? copy.nodes[0],
+			);
+			return { ...copy, ...extra };
+		}
+
+		beforeAll(async () => {
+			const { host, watcher } = flow;
+			const examples = loadWorkflows({
+				n8nUrl: host.baseUrl,
+				watcherUrl: watcher.url,
+				durstUrl: 'http://127.0.0.1:1',
+			});
+			const linkFlow = examples.find((w) => w.id === EXAMPLE_IDS.watcherLink);
+			const loginPage = examples.find((w) => w.id === EXAMPLE_IDS.watcherLoginPage);
+			if (!linkFlow || !loginPage) throw new Error('examples 1 and 2 not found');
+
+			// A full memory built with the module's own functions: one more than the cap, one minute
+			// apart from half an hour ahead, so the soonest was dropped and the floor is its expiry.
+			const now = Date.now();
+			const global: IDataObject = {};
+			const first = Math.ceil((now + 30 * MINUTE) / MINUTE);
+			for (let i = 0; i <= MAX_USED_TICKETS; i++) {
+				useTicket({ global }, 'e2e-full-page', `seed-${i}`, (first + i) * MINUTE, now);
+			}
+			const record = (
+				global[LINKS_FIELD] as { usedTickets: Record<string, { f: number; u: string }> }
+			).usedTickets['e2e-full-page'];
+			expect(record.f).toBe(first);
+			expect(record.u.length).toBe(MAX_USED_TICKETS * 18);
+			floor = record.f;
+			const staticData = {
+				global: { [LINKS_FIELD]: { usedTickets: { 'watcher-login-full': record } } },
+			};
+
+			const workflows = [
+				variant(linkFlow, LIMIT_IDS.anyBase, 'Link limits: link with any base', (webhook) => {
+					webhook.parameters.path = 'watcher-link-any-base';
+				}),
+				variant(loginPage, LIMIT_IDS.euPage, 'Link limits: EU login page', (node) => {
+					node.parameters.path = 'eu/watcher-login';
+				}),
+				variant(
+					loginPage,
+					LIMIT_IDS.fullPage,
+					'Link limits: login page with a full memory',
+					(node) => {
+						node.parameters.path = 'watcher-login-full';
+					},
+					{ staticData },
+				),
+				variant(loginPage, LIMIT_IDS.quietPage, 'Link limits: quiet login page', (node) => {
+					node.parameters.path = 'watcher-login-quiet';
+					node.parameters.options = { outputEachVisit: false };
+				}),
+			];
+			const generate = workflows[0].nodes.find((node) => node.name === 'Generate Link');
+			if (!generate) throw new Error('no Generate Link node in example 1');
+			generate.parameters.linkBaseUrl = '={{ $json.body.base }}';
+
+			key = await ticketKey(flow.apiKey, new URL(watcher.url).origin).derive();
+			// The running n8n registers webhooks at start: import and activate, then one restart.
+			await host.stop();
+			await host.importWorkflow(workflows);
+			for (const id of Object.values(LIMIT_IDS)) await host.activate(id, { verify: false });
+			await host.start();
+		});
+
+		const linkFor = async (base: string): Promise<string> => {
+			const answer = await flow.host.request('POST', '/webhook/watcher-link-any-base', {
+				body: { email: 'demo@example.com', base },
+			});
+			expect(answer.status).toBe(200);
+			return String((JSON.parse(answer.body) as { link: unknown }).link);
+		};
+		/** What the page's script does: POST the fragment to the page. */
+		const post = async (pagePath: string, linkOrTicket: string) =>
+			await flow.host.request('POST', pagePath, {
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: `ticket=${encodeURIComponent(linkOrTicket.slice(linkOrTicket.indexOf('#') + 1))}`,
+			});
+		const expectOpens = (answer: { status: number; body: string }) => {
+			expect(answer.status).toBe(200);
+			expect(answer.body).toContain(`${flow.watcher.url}/vsaas/autologin`);
+			expect(answer.body).toContain('autologin_token');
+		};
+		const expectRefused = (
+			answer: { status: number; body: string },
+			id: string,
+			status: number,
+		) => {
+			expect({ status: answer.status, id: /<h1 id="([A-Za-z]+)"/.exec(answer.body)?.[1] }).toEqual({
+				status,
+				id,
+			});
+			expect(answer.body).not.toContain('autologin_token');
+		};
+		const seal = (page: string, expiresAt: number) =>
+			sealTicket(key, {
+				id: newTicketId(),
+				page,
+				login: 'demo@example.com',
+				token: flow.watcher.issueToken('demo@example.com'),
+				expiresAt,
+			});
+		const executionsOf = async (workflowId: string) =>
+			await sqliteRows(
+				flow.host,
+				'select e.id as id, length(cast(d.data as blob)) as data, length(cast(d.workflowData as blob)) as workflow, d.data like ? as loggedIn from execution_entity e join execution_data d on d.executionId = e.id where e.workflowId = ? order by e.id',
+				['%"loggedIn"%', workflowId],
+			);
+		const storedRecord = async (workflowId: string, page: string) => {
+			const [row] = await sqliteRows(
+				flow.host,
+				'select staticData from workflow_entity where id = ?',
+				[workflowId],
+			);
+			const data = JSON.parse(String(row?.staticData ?? 'null')) as {
+				global?: { [LINKS_FIELD]?: { usedTickets?: Record<string, { f: number; u: string }> } };
+			} | null;
+			return data?.global?.[LINKS_FIELD]?.usedTickets?.[page];
+		};
+
+		test('a Link Base URL with a trailing slash gives a link that lands logged in', async () => {
+			const link = await linkFor(`${flow.host.baseUrl}/webhook/watcher-login/`);
+			expect(link).toMatch(
+				new RegExp(`^${flow.host.baseUrl}/webhook/watcher-login#[A-Za-z0-9_-]+$`),
+			);
+			const before = flow.watcher.autologinSuccesses;
+			const page = await flow.open(link);
+			await page.locator('#logged-in-user').waitFor({ timeout: 15_000 });
+			expect(await page.locator('#logged-in-user').textContent()).toBe('demo@example.com');
+			expect(flow.watcher.autologinSuccesses).toBe(before + 1);
+		});
+
+		test('a link for eu/watcher-login opens only there, and one for watcher-login only there', async () => {
+			const eu = await linkFor(`${flow.host.baseUrl}/webhook/eu/watcher-login`);
+			expect(eu).toMatch(new RegExp(`^${flow.host.baseUrl}/webhook/eu/watcher-login#`));
+			expectRefused(await post('/webhook/watcher-login', eu), 'otherPage', 400);
+			expectOpens(await post('/webhook/eu/watcher-login', eu));
+			expectRefused(await post('/webhook/eu/watcher-login', eu), 'alreadyUsed', 410);
+			expectRefused(await post('/webhook/watcher-login', eu), 'otherPage', 400);
+
+			const plain = await linkFor(`${flow.host.baseUrl}/webhook/watcher-login`);
+			expectRefused(await post('/webhook/eu/watcher-login', plain), 'otherPage', 400);
+			expectOpens(await post('/webhook/watcher-login', plain));
+			expectRefused(await post('/webhook/watcher-login', plain), 'alreadyUsed', 410);
+			expectRefused(await post('/webhook/eu/watcher-login', plain), 'otherPage', 400);
+		});
+
+		test(`a full memory (${MAX_USED_TICKETS} links) refuses links expiring by its floor, opens a later one once, and stays at the cap`, async () => {
+			const page = '/webhook/watcher-login-full';
+			expectRefused(await post(page, seal(page, Date.now() + 15 * MINUTE)), 'memoryFull', 410);
+			expectRefused(await post(page, seal(page, floor * MINUTE)), 'memoryFull', 410);
+			const later = seal(page, Date.now() + 120 * MINUTE);
+			expectOpens(await post(page, later));
+			expectRefused(await post(page, later), 'alreadyUsed', 410);
+
+			// n8n saved the memory: still the cap, the floor one minute later (one more dropped).
+			const record = await eventually('the full page saved its memory', async () => {
+				const stored = await storedRecord(LIMIT_IDS.fullPage, 'watcher-login-full');
+				return stored !== undefined && stored.f > floor ? stored : undefined;
+			});
+			expect(record.f).toBe(floor + 1);
+			expect(record.u.length).toBe(MAX_USED_TICKETS * 18);
+
+			// What the redemption cost n8n's database: its execution, with the workflow it ran.
+			const rows = await eventually('four executions saved', async () => {
+				const found = await executionsOf(LIMIT_IDS.fullPage);
+				return found.length >= 4 ? found : undefined;
+			});
+			expect(rows).toHaveLength(4);
+			const redemption = rows.filter((row) => row.loggedIn === 1);
+			expect(redemption).toHaveLength(1);
+			const bytes = Number(redemption[0].data) + Number(redemption[0].workflow);
+			console.log(
+				`n8n ${version} SQLite, one redemption at the cap (${MAX_USED_TICKETS} used links): ${bytes} bytes of execution data (data ${String(redemption[0].data)}, workflowData ${String(redemption[0].workflow)}); all 4 visits: ${rows.map((row) => Number(row.data) + Number(row.workflow)).join(', ')}`,
+			);
+			expect(bytes).toBeLessThan(MAX_BYTES_PER_REDEMPTION_AT_CAP);
+		});
+
+		test('Output Each Visit off: the page answers without an execution, and the link stays used', async () => {
+			const page = '/webhook/watcher-login-quiet';
+			const ticket = seal(page, Date.now() + 15 * MINUTE);
+			expectOpens(await post(page, ticket));
+			expectRefused(await post(page, ticket), 'alreadyUsed', 410);
+			// Saved by n8n with the answer, without any execution.
+			const record = await eventually('the quiet page saved its memory', async () => {
+				const stored = await storedRecord(LIMIT_IDS.quietPage, 'watcher-login-quiet');
+				return stored?.u.length === 18 ? stored : undefined;
+			});
+			expect(record.f).toBe(0);
+			await new Promise((resolve) => setTimeout(resolve, 1_000));
+			expect(await executionsOf(LIMIT_IDS.quietPage)).toEqual([]);
 		});
 	});
 });
