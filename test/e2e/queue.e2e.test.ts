@@ -311,6 +311,20 @@ describe.each(HOST_VERSIONS)('n8n %s in queue mode: main + 2 workers', (version:
 			`select count(*) from execution_entity where "workflowId" = '${EXAMPLE_IDS.watcherLoginPage}' and status = 'success'`,
 		);
 		expect(visits).toBe('20');
+		// What the redemptions cost n8n's database: every visit is an execution saved with a copy
+		// of the workflow and its static data (the used-link memory, 10 entries here).
+		const [bytes, executions] = (
+			await cluster.sql(
+				`select coalesce(sum(octet_length(d.data) + octet_length(d."workflowData"::text)), 0), count(*) from execution_data d join execution_entity e on e.id = d."executionId" where e."workflowId" = '${EXAMPLE_IDS.watcherLoginPage}'`,
+			)
+		)
+			.split('|')
+			.map(Number);
+		expect(executions).toBe(20);
+		console.log(
+			`n8n ${version} PostgreSQL, private links: ${bytes} bytes of execution data for 10 redemptions and 10 refusals, ${Math.round(bytes / executions)} per visit, ${Math.round(bytes / 10)} per redemption (its refusal included)`,
+		);
+		expect(bytes / executions).toBeLessThan(20_000);
 	});
 
 	test('without our nodes: Bull never reports a fast job removed on completion as finished; keeping finished jobs does', async () => {
