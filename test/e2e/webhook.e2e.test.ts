@@ -392,10 +392,14 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 
 			key = await ticketKey(flow.apiKey, new URL(watcher.url).origin).derive();
 			// The running n8n registers webhooks at start: import and activate, then one restart.
+			const began = Date.now();
 			await host.stop();
 			await host.importWorkflow(workflows);
 			for (const id of Object.values(LIMIT_IDS)) await host.activate(id, { verify: false });
 			await host.start();
+			console.log(
+				`n8n ${version}: link-limit workflows imported and n8n restarted in ${((Date.now() - began) / 1000).toFixed(1)} s`,
+			);
 		});
 
 		const linkFor = async (base: string): Promise<string> => {
