@@ -157,3 +157,40 @@ test('a check of the token that fails (503) is named, and makes no login', async
 	]);
 	expect(sim.logins).toBe(1);
 });
+
+test.each([
+	[401, `/api/v1/printers/${ALLOWED}`],
+	[403, '/api/v1/printers'],
+] as const)(
+	'a server that refuses every new token (%s on %s): 6 items, one at a time, cost one re-login, not six',
+	async (status, path) => {
+		await run([ALLOWED]);
+		sim.resetCounters();
+		sim.failNext({ status, count: 100, path });
+		const result =
+			status === 401 ? outcomes(await run(Array(6).fill(ALLOWED), 1)) : await listRuns(6);
+		expect(result.every((message) => typeof message === 'string')).toBe(true);
+		expect(sim.logins).toBe(1);
+	},
+);
+
+/** Printer: Get Many, once per item (the printer list is the call that is refused). */
+async function listRuns(count: number): Promise<unknown[]> {
+	const result = await runNodes({
+		nodes: [
+			{
+				type: DURST_TYPE,
+				continueOnFail: true,
+				parameters: {
+					resource: 'printer',
+					operation: 'getAll',
+					returnAll: true,
+					options: { maxConcurrency: 1 },
+				},
+			},
+		],
+		items: Array.from({ length: count }, () => ({})),
+		credentials: credentials(),
+	});
+	return result.output().map((item) => item.json.error);
+}

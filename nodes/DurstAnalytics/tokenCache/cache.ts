@@ -75,6 +75,14 @@ const inflight = new Map<string, Promise<MemoryEntry>>();
  * replacement and cause a second login.
  */
 const deadTokens = new LruMap<string, true>(200);
+/**
+ * Tokens refused by the very call a fresh login was made for, by `${memKey}:${sha256(token)}`, with
+ * the time until which no further login is tried for them: a server that refuses every new token
+ * (several Analytics behind a balancer that share no sessions) would otherwise cost a login per item.
+ */
+const refusedFresh = new LruMap<string, number>(200);
+/** How long a token refused right after its login stops further logins. */
+export const REFUSED_FRESH_MS = 5 * 60 * 1000;
 
 /** Entry id: URL and username only, so the entry of a credential is found again after a password change and replaced. */
 export function entryId(account: DurstAccount): string {
@@ -330,6 +338,17 @@ export class DurstTokenCache {
 		const { entry, loggedIn } = await this.loginOnce();
 		await this.writeStatic(entry);
 		return this.toResult(entry, !loggedIn);
+	}
+
+	/** The server refused the token of a login made for this very call: log in again only later. */
+	refusedAfterLogin(token: string): void {
+		refusedFresh.set(this.deadKey(token), this.now() + REFUSED_FRESH_MS);
+	}
+
+	/** Whether `token` was refused right after its login, recently: another login would not help. */
+	wasRefusedAfterLogin(token: string): boolean {
+		const until = refusedFresh.get(this.deadKey(token));
+		return until !== undefined && until > this.now();
 	}
 
 	/** Drops this credential's token from memory and static data; true if there was one. */

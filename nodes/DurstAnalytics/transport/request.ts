@@ -238,13 +238,18 @@ export async function durstApiRequest(
 		}
 	}
 	if (answer.statusCode === 401 || answer.statusCode === 403) {
-		token = await session.cache.refresh(token.token);
-		session.endpoint.secrets.add(token.token);
-		answer = await attempt(token.token);
+		// A token refused right after its login stays so for a while: no login per item.
+		if (!session.cache.wasRefusedAfterLogin(token.token)) {
+			token = await session.cache.refresh(token.token);
+			session.endpoint.secrets.add(token.token);
+			answer = await attempt(token.token);
+		}
 		if (answer.statusCode === 401) {
+			session.cache.refusedAfterLogin(token.token);
 			throw freshTokenRefused(node, session, call, itemIndex);
 		}
 		if (answer.statusCode === 403) {
+			session.cache.refusedAfterLogin(token.token);
 			const evidence =
 				'Analytics refused the call with the token of a login made for it moments ago';
 			throw forbidden(node, session, call, evidence, itemIndex);
