@@ -1,8 +1,8 @@
 /**
  * The trigger's edges found by review: a cursor held back for carried-over events must not reach
  * events already forgotten; entries dated past the window are neither reported nor remembered;
- * overlapping polls do not both report; server printer IDs that would change the path, and
- * printers listed twice, are left out.
+ * overlapping polls do not both report; server printer IDs that would change the path or forge
+ * a log line, and printers listed twice, are left out.
  */
 import { MAX_EVENTS_PER_POLL } from '../../nodes/DurstAnalytics/trigger/state';
 import { DURST_ENDPOINTS } from '../simulators/durst';
@@ -78,10 +78,13 @@ test('a poll that starts while the last one runs reports nothing twice', async (
 	}
 });
 
-test('printer IDs "." and ".." are left out; a printer listed twice counts once', async () => {
+test('printer IDs ".", "..", with "/" or "\\" or a line break are left out (no poll fails for them); a printer listed twice counts once', async () => {
 	const list = [
 		{ id: '..', name: 'up', status: 'Running' },
 		{ id: '.', name: 'here', status: 'Running' },
+		{ id: 'a/b', name: 'slash', status: 'Running' },
+		{ id: 'c\\d', name: 'backslash', status: 'Running' },
+		{ id: 'e\nERROR forged log line', name: 'line break', status: 'Running' },
 		{ id: 'P-1001', name: 'first', status: 'Idle' },
 		{ id: 'P-1001', name: 'again', status: 'Running' },
 	];

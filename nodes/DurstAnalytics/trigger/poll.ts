@@ -43,10 +43,11 @@ function readList(ctx: IPollFunctions, name: string, label: string): string[] {
 			entry === '.' ||
 			entry === '..' ||
 			entry.length > 256 ||
+			/[/\\]/.test(entry) ||
 			hasControlCharacters(entry)
 		) {
 			throw new NodeOperationError(ctx.getNode(), `"${label}" holds an entry that is not valid`, {
-				description: `The entry ${JSON.stringify(entry)?.slice(0, 100)} is not an ID (text of at most 256 characters without line breaks).`,
+				description: `The entry ${JSON.stringify(entry)?.slice(0, 100)} is not an ID (text of at most 256 characters without line breaks, slashes or backslashes).`,
 			});
 		}
 	}

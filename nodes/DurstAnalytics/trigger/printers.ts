@@ -3,6 +3,7 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toDate } from '../../shared/dates';
+import { hasControlCharacters } from '../../shared/text';
 import { segment } from '../actions/read';
 import { DurstForbiddenError, durstApiRequest } from '../transport/request';
 import type { DurstSession } from '../transport/session';
@@ -29,10 +30,15 @@ export interface Printer {
 	json: IDataObject;
 }
 
-/** An ID from the server becomes a path segment: "." and ".." would change the path. */
+/**
+ * An ID from the server becomes a path segment and part of log lines: "." and ".." would change the
+ * path, "/" and "\" are refused by the request layer (a decoding proxy would follow them), and a
+ * control character would forge log lines. Such a printer is left out, not a reason to fail the poll.
+ */
 function printerId(value: unknown): string | undefined {
 	const id = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 	if (id === '' || id === '.' || id === '..' || id.length > MAX_ID_LENGTH) return undefined;
+	if (/[/\\]/.test(id) || hasControlCharacters(id)) return undefined;
 	return id;
 }
 
