@@ -17,7 +17,7 @@ const servers = useServers();
 const outside = (problem: string) => `The "Path" is not allowed: ${problem}`;
 const LEAVES = "it leaves the Server URL's path /durst";
 const ENCODED =
-	'it holds an encoded "/", "\\" or dot segment, which a server may read as a way out of the Server URL\'s path';
+	'it holds a "/", "\\" or dot segment in disguise (percent-encoded, or followed by ";"), which a server may read as a way out of the Server URL\'s path';
 
 const underPath = { credential: (env: Env) => ({ baseUrl: `${env.durst.url}/durst` }) };
 
@@ -28,6 +28,10 @@ const refusedPaths: Array<[string, string]> = [
 	['/api/..%2Fadmin', ENCODED],
 	['/api/..%5Cadmin', ENCODED],
 	['/api/%2E%2E%2F%2E%2E%2Fadmin', ENCODED],
+	['/..;/admin', ENCODED],
+	['/api/..;jsessionid=1/admin', ENCODED],
+	['/api/%252e%252e/admin', ENCODED],
+	['/api/%252F..%252Fadmin', ENCODED],
 ];
 
 const cases: HostileCase[] = refusedPaths.map(([path, problem]) => ({
@@ -100,6 +104,7 @@ test.each([
 	['/admin/steal', 'a path beside the application'],
 	['/durst/../admin/steal', 'a dot segment out of it'],
 	['/durst/api/..%2F..%2Fadmin', 'an encoded separator'],
+	['/durst/..;/admin/steal', 'a dot segment with a parameter'],
 ])(
 	'a same-origin redirect to %s (%s) is not followed and the token stays below the path',
 	async (location) => {
@@ -109,7 +114,7 @@ test.each([
 				const result = await runAt(apps.url, target);
 				const message = String((result.error as { message?: unknown } | undefined)?.message);
 				expect(message).toMatch(
-					/^Durst Analytics at 127\.0\.0\.1:\d+ redirected the request outside the credential's Server URL \(it (leaves the Server URL's path \/durst|holds an encoded)/,
+					/^Durst Analytics at 127\.0\.0\.1:\d+ redirected the request outside the credential's Server URL \(it (leaves the Server URL's path \/durst|holds a "\/", "\\" or dot segment in disguise)/,
 				);
 				expect(message).not.toContain('tok-apps-1');
 			}

@@ -27,12 +27,19 @@ export function originOf(baseUrl: string): string {
 	return baseOf(baseUrl).origin;
 }
 
+/** Servers that strip `;parameters` (Tomcat, Spring, some proxies) read `..;` as `..`. */
+function disguised(segment: string): boolean {
+	const head = segment.split(';')[0];
+	return head === '.' || head === '..' || /[/\\]/.test(segment);
+}
+
 /**
  * Why `target` is not under the credential's base URL, or undefined when it is. A base with a
  * path (`https://apps.example.com/durst`) shares its host with other applications, so the origin
  * alone does not confine the secrets: the path must stay below the base's, and no segment may
- * hide a separator or a dot segment in percent-encoding (`..%2Fadmin`), which a server or proxy
- * that decodes before routing would follow.
+ * hide a separator or a dot segment from the URL parser: percent-encoded once or twice
+ * (`..%2Fadmin`, `%252e%252e`) or with `;parameters` (`..;`), which a server or proxy that
+ * decodes or strips them before routing would follow.
  */
 export function outsideBase(baseUrl: string, target: URL): string | undefined {
 	const base = baseOf(baseUrl);
@@ -48,8 +55,14 @@ export function outsideBase(baseUrl: string, target: URL): string | undefined {
 		} catch {
 			return 'it holds a malformed percent-encoding';
 		}
-		if (decoded === '.' || decoded === '..' || /[/\\]/.test(decoded)) {
-			return 'it holds an encoded "/", "\\" or dot segment, which a server may read as a way out of the Server URL\'s path';
+		let twice = decoded;
+		try {
+			twice = decodeURIComponent(decoded);
+		} catch {
+			// A literal "%" that is not an escape: nothing a second decoding could turn into a separator.
+		}
+		if (disguised(part) || disguised(decoded) || disguised(twice)) {
+			return 'it holds a "/", "\\" or dot segment in disguise (percent-encoded, or followed by ";"), which a server may read as a way out of the Server URL\'s path';
 		}
 	}
 	return undefined;
