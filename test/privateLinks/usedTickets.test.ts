@@ -135,3 +135,12 @@ test('other pages keep their memory; pages whose links all expired are dropped',
 	const pages = (data.global[LINKS_FIELD] as IDataObject).usedTickets as IDataObject;
 	expect(Object.keys(pages).sort()).toEqual(['p-y', 'p-z']);
 });
+
+test('an expiry past what an entry can hold is refused and leaves the memory intact', () => {
+	const data = fresh();
+	expect(useTicket(data, 'p-far', 'ticket-near', NOW + MINUTE, NOW)).toBe('unused');
+	const before = record(data, 'p-far').u;
+	expect(useTicket(data, 'p-far', 'ticket-far', 36 ** 6 * MINUTE, NOW)).toBe('memoryFull');
+	expect(record(data, 'p-far').u).toBe(before);
+	expect(useTicket(data, 'p-far', 'ticket-near', NOW + MINUTE, NOW)).toBe('alreadyUsed');
+});

@@ -246,6 +246,8 @@ export function useTicket(
 	const state = stateOf(known, hash, expiresAt);
 	if (state !== 'unused') return state;
 	const expiry = minutesOf(expiresAt);
+	// An expiry past what the fixed-width field holds (year ~6100) would misalign every entry after it.
+	if (!(expiry < 36 ** EXPIRY_LENGTH)) return 'memoryFull';
 	const at = firstAfter(known.u, expiry) * ENTRY_LENGTH;
 	const record = bounded(
 		{ f: known.f, u: known.u.slice(0, at) + entryOf(hash, expiry) + known.u.slice(at) },
