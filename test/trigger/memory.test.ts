@@ -5,6 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+
 import { MAX_SEEN } from '../../nodes/DurstAnalytics/trigger/state';
 import { TRIGGER_NAME } from '../harness/poll';
 import { MINUTE, errorSummary, useFakeClock, useTriggerFixture } from './support';
@@ -72,7 +75,18 @@ test(`past ${MAX_SEEN} remembered events the oldest hours are forgotten and refu
 
 	// What was forgotten is refused, a late error among it too; a late error after it is reported.
 	f.sim.addError('P-1001', { at: now - 10 * HOUR + 1, errorNr: 99_999, errorMessage: 'late' });
-	expect(await trigger.poll()).toBeNull();
+	const warn = jest.spyOn(Container.get(Logger), 'warn');
+	try {
+		expect(await trigger.poll()).toBeNull();
+		// The cap cut into the look-back window: the user is told, as late events there are lost.
+		expect(warn.mock.calls.map(([message]) => String(message))).toContainEqual(
+			expect.stringMatching(
+				/^Durst Analytics Trigger: more printer errors came than the trigger remembers \(5000\); printer errors dated before \S+ are no longer looked at/,
+			),
+		);
+	} finally {
+		warn.mockRestore();
+	}
 	expect(await trigger.poll()).toBeNull();
 	f.sim.addError('P-1002', { at: Date.now() - 2 * HOUR, errorNr: 100_000, errorMessage: 'new' });
 	expect(errorSummary(await trigger.poll())).toEqual(['P-1002 100000']);

@@ -13,7 +13,8 @@ import * as printerStatusChanged from './events/printerStatusChanged';
 import type { PollRun } from './printers';
 import { MAX_PRINTERS } from './printers';
 import { DEFAULT_LOOK_BACK_HOURS, MAX_LOOK_BACK_HOURS } from './properties';
-import { loadState, saveState } from './state';
+import type { TriggerState } from './state';
+import { loadState, MAX_SEEN, saveState } from './state';
 import type { Late } from './windowed';
 import { nextWindow, sampleWindow, startWindow } from './windowed';
 
@@ -100,6 +101,15 @@ function warnLate(run: PollRun, noun: string, late: Late, lookBack: number): voi
 }
 
 /** Entries are dated by the server's clock, so one far off moves them in or out of the window. */
+/** The memory's cap forgot hours inside the look-back window: late events from them go unreported. */
+function warnFloor(run: PollRun, noun: string, state: TriggerState, lookBack: number): void {
+	const { floor } = state.seen;
+	if (floor <= run.now - lookBack) return;
+	run.ctx.logger.warn(
+		`Durst Analytics Trigger: more ${noun}s came than the trigger remembers (${MAX_SEEN}); ${noun}s dated before ${new Date(floor).toISOString()} are no longer looked at, so one that arrives late from before then is not reported. A shorter "Look Back (Hours)" keeps the memory inside its bound.`,
+	);
+}
+
 function warnClock(run: PollRun, lookBack: number): void {
 	const offset = run.serverClockOffsetMs;
 	if (offset === undefined || Math.abs(offset) <= CLOCK_WARNING_MS) return;
@@ -152,6 +162,7 @@ async function windowedPoll(
 	const next = await nextWindow(run, find, state, lookBack);
 	warnClock(run, lookBack);
 	warnLate(run, event.noun, next.late, lookBack);
+	warnFloor(run, event.noun, next.state, lookBack);
 	const items = await finish(next.events);
 	saveState(staticData, event.option.value, next.state);
 	return items;
