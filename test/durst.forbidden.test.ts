@@ -194,3 +194,33 @@ async function listRuns(count: number): Promise<unknown[]> {
 	});
 	return result.output().map((item) => item.json.error);
 }
+
+test.each([
+	['never answers', { mode: 'hang' }],
+	['sends 20 MiB', { mode: 'hugeBody', bytes: 20 * 1024 * 1024 }],
+	[
+		'redirects to another host',
+		{ mode: 'redirect', status: 302, location: 'http://127.0.0.1:1/steal' },
+	],
+] as const)(
+	'a check of the token whose server %s ends at its limits, is named, and makes no login',
+	async (_what, fault) => {
+		await run([ALLOWED]);
+		sim.failNext({ ...fault, path: '/api/v1/printers' });
+		const result = await runNodes({
+			nodes: [
+				{
+					...getPrinter(),
+					parameters: { ...getPrinter().parameters, options: { timeout: 1 } },
+				},
+			],
+			items: [{ id: FORBIDDEN }],
+			credentials: credentials(),
+		});
+		expect(outcomes(result)).toEqual([
+			`Durst Analytics refused GET /api/v1/printers/${FORBIDDEN} (403), and the check whether the token is still valid failed`,
+		]);
+		expect(sim.logins).toBe(1);
+		await sim.waitForStalled(0, 5_000);
+	},
+);
