@@ -15,17 +15,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { WATCHER_ENDPOINTS, WatcherSimulator } from '../test/simulators/watcher';
+import { WATCHER_ENDPOINTS, WatcherSimulator } from '../tools/simulators/watcher';
 import {
 	CREDENTIAL_IDS,
 	EXAMPLE_IDS,
 	EXAMPLES_DIR,
 	loadCredentials,
 	loadWorkflows,
-} from '../test/e2e/examples';
-import { percentile } from '../test/e2e/load';
-import type { HttpResult } from '../test/e2e/n8nHost';
-import { N8nHost, delay, hostInstalled } from '../test/e2e/n8nHost';
+} from '../tools/n8n/examples';
+import { percentile } from '../tools/n8n/load';
+import type { HttpResult } from '../tools/n8n/n8nHost';
+import { N8nHost, delay, hostInstalled } from '../tools/n8n/n8nHost';
 import {
 	HTTP_LINK_PATH,
 	HTTP_LINK_WORKFLOW_ID,

@@ -4,7 +4,7 @@
  *
  *   1. one regular-mode n8n 2.40.7 with its default SQLite database,
  *   2. one regular-mode n8n 2.40.7 on PostgreSQL (separates the database from the queue),
- *   3. a queue-mode cluster: main + 2 workers, PostgreSQL, Redis (test/e2e/cluster.ts).
+ *   3. a queue-mode cluster: main + 2 workers, PostgreSQL, Redis (tools/n8n/cluster.ts).
  *
  * Per setup: executions per second, p50/p95/p99 latency of the HTTP calls, Durst logins (warm-up
  * and measured wave), executions per worker, CPU seconds and peak memory (PSS, so that shared pages
@@ -22,14 +22,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { DurstSimulator } from '../test/simulators/durst';
-import { WatcherSimulator } from '../test/simulators/watcher';
-import { N8nCluster, n8nServerPid, queueDepsInstalled } from '../test/e2e/cluster';
-import { CREDENTIAL_IDS, loadCredentials, loadFixtures } from '../test/e2e/examples';
-import type { LoadResult } from '../test/e2e/load';
-import { percentile, runLoad } from '../test/e2e/load';
-import { N8nHost } from '../test/e2e/n8nHost';
-import type { HostVersion } from '../test/e2e/n8nHost';
+import { DurstSimulator } from '../tools/simulators/durst';
+import { WatcherSimulator } from '../tools/simulators/watcher';
+import { N8nCluster, n8nServerPid, queueDepsInstalled } from '../tools/n8n/cluster';
+import { CREDENTIAL_IDS, loadCredentials, loadFixtures } from '../tools/n8n/examples';
+import type { LoadResult } from '../tools/n8n/load';
+import { percentile, runLoad } from '../tools/n8n/load';
+import { N8nHost } from '../tools/n8n/n8nHost';
+import type { HostVersion } from '../tools/n8n/n8nHost';
 import { machineInfo } from './procmem';
 
 const VERSION: HostVersion = '2.40.7';

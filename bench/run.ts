@@ -12,11 +12,11 @@ import { createHash, randomBytes, scryptSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { DurstSimulator } from '../test/simulators/durst';
-import { WatcherSimulator } from '../test/simulators/watcher';
+import { DurstSimulator } from '../tools/simulators/durst';
+import { WatcherSimulator } from '../tools/simulators/watcher';
 import { SCRYPT_PARAMETERS } from '../nodes/DurstAnalytics/tokenCache/crypto';
-import type { HostVersion } from '../test/e2e/n8nHost';
-import { N8nHost, hostInstalled, nodeOutputItems, runError } from '../test/e2e/n8nHost';
+import type { HostVersion } from '../tools/n8n/n8nHost';
+import { N8nHost, hostInstalled, nodeOutputItems, runError } from '../tools/n8n/n8nHost';
 import { ProcessTreeSampler, machineInfo } from './procmem';
 import { readProfiles, summarize } from './profile';
 import type { LinkFlowResult } from './linkFlow';

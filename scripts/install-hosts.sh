@@ -33,7 +33,7 @@ done < <(env)
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
 MANIFESTS="${SCRIPT_DIR}/hosts"
-HOSTS_DIR="${N8N_HOSTS_DIR:-${REPO_ROOT}/.hosts}" # N8N_HOSTS_DIR: same override as test/e2e/n8nHost.ts
+HOSTS_DIR="${N8N_HOSTS_DIR:-${REPO_ROOT}/.hosts}" # N8N_HOSTS_DIR: same override as tools/n8n/n8nHost.ts
 
 N8N1=n8n-1.123.81
 N8N2=n8n-2.40.7

@@ -4,7 +4,7 @@
 # machine that has both returns at once; `apt-get update` runs only when apt knows no candidate for
 # a missing package (a fresh machine whose package lists are empty or old).
 #
-# The tests never use the system services: test/e2e/cluster.ts runs its own PostgreSQL (initdb in a
+# The tests never use the system services: tools/n8n/cluster.ts runs its own PostgreSQL (initdb in a
 # temporary folder, as the `postgres` user when run as root) and its own redis-server, on free
 # loopback ports, and removes them afterwards. So the packages' own services are kept from starting
 # during the install (policy-rc.d), and nothing is left listening on 5432 or 6379.

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-import { N8nCluster, queueDepsInstalled } from '../test/e2e/cluster';
+import { N8nCluster, queueDepsInstalled } from '../tools/n8n/cluster';
 import {
 	CREDENTIAL_IDS,
 	EXAMPLE_IDS,
@@ -16,9 +16,9 @@ import {
 	loadCredentials,
 	loadFixtures,
 	loadWorkflows,
-} from '../test/e2e/examples';
-import { hostInstalled } from '../test/e2e/n8nHost';
-import { startSimulators } from '../test/simulators/cli';
+} from '../tools/n8n/examples';
+import { hostInstalled } from '../tools/n8n/n8nHost';
+import { startSimulators } from '../tools/simulators/cli';
 
 const ROOT = path.dirname(EXAMPLES_DIR);
 const VERSION = '2.40.7';

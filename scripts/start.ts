@@ -12,9 +12,9 @@ import {
 	EXAMPLES_DIR,
 	loadCredentials,
 	loadWorkflows,
-} from '../test/e2e/examples';
-import { hostInstalled, N8nHost } from '../test/e2e/n8nHost';
-import { startSimulators } from '../test/simulators/cli';
+} from '../tools/n8n/examples';
+import { hostInstalled, N8nHost } from '../tools/n8n/n8nHost';
+import { startSimulators } from '../tools/simulators/cli';
 
 const ROOT = path.dirname(EXAMPLES_DIR);
 const VERSION = '2.40.7';

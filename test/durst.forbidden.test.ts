@@ -8,8 +8,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { errorOf, expectNoSecrets } from './harness/assertions';
 import { DURST_TYPE, runNodes } from './harness/engine';
 import type { NodeSpec, RunResult } from './harness/engine';
-import type { SimRequest } from './simulators/common';
-import { DURST_ENDPOINTS, DurstSimulator } from './simulators/durst';
+import type { SimRequest } from '../tools/simulators/common';
+import { DURST_ENDPOINTS, DurstSimulator } from '../tools/simulators/durst';
 
 /** Restarts (every token dies) on the arrival of the n-th call of one printer, mid-run. */
 class RestartingSimulator extends DurstSimulator {

@@ -6,7 +6,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { errorOf, expectNoSecrets, n8nLogText } from './harness/assertions';
 import type { NodeSpec, RunOptions, RunResult } from './harness/engine';
 import * as engine from './harness/engine';
-import { DURST_ENDPOINTS, DurstSimulator } from './simulators/durst';
+import { DURST_ENDPOINTS, DurstSimulator } from '../tools/simulators/durst';
 import { STATIC_DATA_FIELD } from '../nodes/DurstAnalytics/tokenCache/cache';
 
 const { DURST_TYPE, listSearch } = engine;

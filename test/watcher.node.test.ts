@@ -16,7 +16,7 @@ import {
 	WATCHER_LOGGED_IN_ID,
 	WATCHER_SPECIAL_LOGIN,
 	WatcherSimulator,
-} from './simulators/watcher';
+} from '../tools/simulators/watcher';
 
 const API_KEY = 'wk-SECRET-7f3a9c1e';
 const LINK_BASE = 'https://n8n.example.com/webhook/watcher-login';

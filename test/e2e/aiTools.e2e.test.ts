@@ -14,9 +14,9 @@ import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
 import { DurstAnalytics } from '../../nodes/DurstAnalytics/DurstAnalytics.node';
 import { FlussonicWatcher } from '../../nodes/FlussonicWatcher/FlussonicWatcher.node';
-import { EXAMPLES_DIR } from './examples';
-import type { HostVersion } from './n8nHost';
-import { HOST_VERSIONS, N8nHost } from './n8nHost';
+import { EXAMPLES_DIR } from '../../tools/n8n/examples';
+import type { HostVersion } from '../../tools/n8n/n8nHost';
+import { HOST_VERSIONS, N8nHost } from '../../tools/n8n/n8nHost';
 
 jest.setTimeout(300_000);
 

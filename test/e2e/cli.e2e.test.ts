@@ -4,17 +4,17 @@
  */
 import path from 'node:path';
 
-import { DurstSimulator } from '../simulators/durst';
-import { WatcherSimulator } from '../simulators/watcher';
+import { DurstSimulator } from '../../tools/simulators/durst';
+import { WatcherSimulator } from '../../tools/simulators/watcher';
 import {
 	CREDENTIAL_IDS,
 	EXAMPLE_IDS,
 	EXAMPLES_DIR,
 	loadCredentials,
 	loadWorkflows,
-} from './examples';
-import type { HostVersion } from './n8nHost';
-import { HOST_VERSIONS, N8nHost, nodeOutputItems, runError } from './n8nHost';
+} from '../../tools/n8n/examples';
+import type { HostVersion } from '../../tools/n8n/n8nHost';
+import { HOST_VERSIONS, N8nHost, nodeOutputItems, runError } from '../../tools/n8n/n8nHost';
 
 jest.setTimeout(300_000);
 

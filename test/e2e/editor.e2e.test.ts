@@ -14,8 +14,8 @@ import type { APIResponse, Browser, BrowserContext, Page } from 'playwright-core
 import { DurstAnalytics } from '../../nodes/DurstAnalytics/DurstAnalytics.node';
 import { DurstAnalyticsTrigger } from '../../nodes/DurstAnalytics/DurstAnalyticsTrigger.node';
 import { FlussonicWatcher } from '../../nodes/FlussonicWatcher/FlussonicWatcher.node';
-import { DurstSimulator } from '../simulators/durst';
-import { WATCHER_DEFAULT_USERS, WatcherSimulator } from '../simulators/watcher';
+import { DurstSimulator } from '../../tools/simulators/durst';
+import { WATCHER_DEFAULT_USERS, WatcherSimulator } from '../../tools/simulators/watcher';
 import type { PageProblem } from './editor/browser';
 import { launchChromium, loggedInContext, ProblemLog, step, waitUntil } from './editor/browser';
 import {
@@ -36,10 +36,10 @@ import {
 	searchNodePanel,
 	selectNodeCredential,
 } from './editor/n8nEditor';
-import type { ExampleCredential } from './examples';
-import { CREDENTIAL_IDS, EXAMPLES_DIR, loadCredentials } from './examples';
-import type { HostVersion } from './n8nHost';
-import { HOST_VERSIONS, N8nHost } from './n8nHost';
+import type { ExampleCredential } from '../../tools/n8n/examples';
+import { CREDENTIAL_IDS, EXAMPLES_DIR, loadCredentials } from '../../tools/n8n/examples';
+import type { HostVersion } from '../../tools/n8n/n8nHost';
+import { HOST_VERSIONS, N8nHost } from '../../tools/n8n/n8nHost';
 
 jest.setTimeout(300_000);
 

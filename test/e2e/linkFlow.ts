@@ -9,8 +9,8 @@ import path from 'node:path';
 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
-import { DurstSimulator } from '../simulators/durst';
-import { WatcherSimulator } from '../simulators/watcher';
+import { DurstSimulator } from '../../tools/simulators/durst';
+import { WatcherSimulator } from '../../tools/simulators/watcher';
 import { launchChromium } from './editor/browser';
 import {
 	EXAMPLE_IDS,
@@ -18,9 +18,9 @@ import {
 	loadCredentials,
 	loadFixtures,
 	loadWorkflows,
-} from './examples';
-import type { HostVersion } from './n8nHost';
-import { N8nHost } from './n8nHost';
+} from '../../tools/n8n/examples';
+import type { HostVersion } from '../../tools/n8n/n8nHost';
+import { N8nHost } from '../../tools/n8n/n8nHost';
 
 export const ROOT = path.dirname(EXAMPLES_DIR);
 export const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');

@@ -1,6 +1,6 @@
 /**
  * The package on n8n's queue mode under load: PostgreSQL, Redis, an n8n main process and two
- * workers (test/e2e/cluster.ts), one cluster per n8n version, webhook waves 20 calls at a time.
+ * workers (tools/n8n/cluster.ts), one cluster per n8n version, webhook waves 20 calls at a time.
  *
  * - 300 executions of Webhook -> Durst Analytics (Printer: Get) -> Respond to Webhook and 100 of
  *   the chat-bot link workflow (example 1): every call answered 200 with its own data; the database
@@ -13,9 +13,9 @@
  */
 import path from 'node:path';
 
-import { DurstSimulator } from '../simulators/durst';
-import { WatcherSimulator } from '../simulators/watcher';
-import { N8nCluster } from './cluster';
+import { DurstSimulator } from '../../tools/simulators/durst';
+import { WatcherSimulator } from '../../tools/simulators/watcher';
+import { N8nCluster } from '../../tools/n8n/cluster';
 import {
 	CREDENTIAL_IDS,
 	EXAMPLE_IDS,
@@ -23,11 +23,11 @@ import {
 	loadCredentials,
 	loadFixtures,
 	loadWorkflows,
-} from './examples';
-import type { LoadCall, LoadResult } from './load';
-import { percentile, runLoad } from './load';
-import type { HostVersion } from './n8nHost';
-import { HOST_VERSIONS } from './n8nHost';
+} from '../../tools/n8n/examples';
+import type { LoadCall, LoadResult } from '../../tools/n8n/load';
+import { percentile, runLoad } from '../../tools/n8n/load';
+import type { HostVersion } from '../../tools/n8n/n8nHost';
+import { HOST_VERSIONS } from '../../tools/n8n/n8nHost';
 
 jest.setTimeout(300_000);
 

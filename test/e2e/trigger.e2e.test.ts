@@ -8,12 +8,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-import { DURST_ENDPOINTS, DurstSimulator } from '../simulators/durst';
-import { WatcherSimulator } from '../simulators/watcher';
-import type { ExampleWorkflow } from './examples';
-import { EXAMPLE_IDS, EXAMPLES_DIR, loadCredentials, loadWorkflows } from './examples';
-import type { HostVersion } from './n8nHost';
-import { HOST_VERSIONS, N8nHost } from './n8nHost';
+import { DURST_ENDPOINTS, DurstSimulator } from '../../tools/simulators/durst';
+import { WatcherSimulator } from '../../tools/simulators/watcher';
+import type { ExampleWorkflow } from '../../tools/n8n/examples';
+import {
+	EXAMPLE_IDS,
+	EXAMPLES_DIR,
+	loadCredentials,
+	loadWorkflows,
+} from '../../tools/n8n/examples';
+import type { HostVersion } from '../../tools/n8n/n8nHost';
+import { HOST_VERSIONS, N8nHost } from '../../tools/n8n/n8nHost';
 
 jest.setTimeout(300_000);
 

@@ -21,12 +21,12 @@ import {
 	MAX_USED_TICKETS,
 	useTicket,
 } from '../../nodes/FlussonicWatcher/privateLinks/usedTickets';
-import { WATCHER_SPECIAL_LOGIN } from '../simulators/watcher';
-import type { ExampleWorkflow } from './examples';
-import { EXAMPLE_IDS, loadWorkflows } from './examples';
+import { WATCHER_SPECIAL_LOGIN } from '../../tools/simulators/watcher';
+import type { ExampleWorkflow } from '../../tools/n8n/examples';
+import { EXAMPLE_IDS, loadWorkflows } from '../../tools/n8n/examples';
 import { SCREENSHOTS, useLinkFlowHost } from './linkFlow';
-import type { HostVersion, N8nHost } from './n8nHost';
-import { HOST_VERSIONS } from './n8nHost';
+import type { HostVersion, N8nHost } from '../../tools/n8n/n8nHost';
+import { HOST_VERSIONS } from '../../tools/n8n/n8nHost';
 
 jest.setTimeout(300_000);
 

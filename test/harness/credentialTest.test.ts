@@ -13,8 +13,8 @@ import type {
 	INodeType,
 } from 'n8n-workflow';
 
-import { DurstSimulator } from '../simulators/durst';
-import { ForeignServer } from '../simulators/foreign';
+import { DurstSimulator } from '../../tools/simulators/durst';
+import { ForeignServer } from '../../tools/simulators/foreign';
 import { n8nLogText } from './assertions';
 import { credentialTestProblems, runCredentialTest } from './credentialTest';
 

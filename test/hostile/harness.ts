@@ -17,9 +17,9 @@ import { expectNoSecretIn, n8nLogText } from '../harness/assertions';
 import { runCredentialTest } from '../harness/credentialTest';
 import type { RunResult } from '../harness/engine';
 import { DURST_TYPE, listSearch, runNodes, WATCHER_TYPE } from '../harness/engine';
-import { DurstSimulator } from '../simulators/durst';
-import { ForeignServer } from '../simulators/foreign';
-import { WatcherSimulator } from '../simulators/watcher';
+import { DurstSimulator } from '../../tools/simulators/durst';
+import { ForeignServer } from '../../tools/simulators/foreign';
+import { WatcherSimulator } from '../../tools/simulators/watcher';
 
 /** Holds every character that URL, form and RFC 3986 encodings treat differently. */
 export const DURST_USER = 'hostile-operator';

@@ -8,7 +8,7 @@ import type { SealingKey } from '../../nodes/FlussonicWatcher/privateLinks/ticke
 import { openTicket, ticketKey } from '../../nodes/FlussonicWatcher/privateLinks/tickets';
 import { errorOf, expectNoSecrets } from '../harness/assertions';
 import { runNodes, WATCHER_TYPE } from '../harness/engine';
-import { WatcherSimulator } from '../simulators/watcher';
+import { WatcherSimulator } from '../../tools/simulators/watcher';
 
 const API_KEY = 'wk-PRIVATE-0c4e';
 const LINK_BASE = 'https://n8n.example.com/webhook/watcher-login';

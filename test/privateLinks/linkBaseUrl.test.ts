@@ -17,7 +17,7 @@ import {
 } from '../../nodes/FlussonicWatcher/privateLinks/tickets';
 import { errorOf, expectNoSecrets } from '../harness/assertions';
 import { runNodes, WATCHER_TYPE } from '../harness/engine';
-import { WatcherSimulator } from '../simulators/watcher';
+import { WatcherSimulator } from '../../tools/simulators/watcher';
 
 const API_KEY = 'wk-PRIVATE-0c4e';
 const LOGIN = 'demo@example.com';

@@ -10,7 +10,7 @@ import {
 	LINKS_FIELD,
 	MAX_USED_TICKETS,
 } from '../../nodes/FlussonicWatcher/privateLinks/usedTickets';
-import { WatcherSimulator } from '../simulators/watcher';
+import { WatcherSimulator } from '../../tools/simulators/watcher';
 import { LoginPageHost } from './loginPageHost';
 
 const API_KEY = 'wk-LOGIN-PAGE-7f21';

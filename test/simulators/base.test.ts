@@ -5,10 +5,10 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { NON_JSON_FAILURE_BODY } from './common';
-import type { SimStats } from './common';
-import { DURST_ENDPOINTS, DurstSimulator } from './durst';
-import { parseCliArgs, startSimulators } from './cli';
+import { NON_JSON_FAILURE_BODY } from '../../tools/simulators/common';
+import type { SimStats } from '../../tools/simulators/common';
+import { DURST_ENDPOINTS, DurstSimulator } from '../../tools/simulators/durst';
+import { parseCliArgs, startSimulators } from '../../tools/simulators/cli';
 import { KEY, readJson } from './testSupport';
 
 describe('shared behaviour', () => {

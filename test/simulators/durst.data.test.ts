@@ -2,14 +2,19 @@
  * Durst simulator, data side: printers, errors, dates, ink consumption, jobs, the echo endpoint.
  * Real HTTP throughout, so that the node tests built on the simulators test the nodes, not a fake.
  */
-import { DURST_ENDPOINTS, DURST_PRINTERS, DurstSimulator, parseIsoDate } from './durst';
+import {
+	DURST_ENDPOINTS,
+	DURST_PRINTERS,
+	DurstSimulator,
+	parseIsoDate,
+} from '../../tools/simulators/durst';
 import type {
 	DurstError,
 	DurstInkConsumption,
 	DurstJob,
 	DurstJobDetail,
 	DurstPrinter,
-} from './durst';
+} from '../../tools/simulators/durst';
 import { LAST_24H, T0, durstApi, durstLogin, fixedClock, readJson } from './testSupport';
 
 describe('DurstSimulator: data', () => {

@@ -2,7 +2,7 @@
  * Durst simulator, login side: login formats, query encoding, rejections, token expiry, counters.
  * Real HTTP throughout, so that the node tests built on the simulators test the nodes, not a fake.
  */
-import { DURST_ENDPOINTS, DURST_TOKEN_TTL_MS, DurstSimulator } from './durst';
+import { DURST_ENDPOINTS, DURST_TOKEN_TTL_MS, DurstSimulator } from '../../tools/simulators/durst';
 import { T0, durstApi, durstLogin, durstLoginUrl, fixedClock } from './testSupport';
 
 describe('DurstSimulator: login and tokens', () => {

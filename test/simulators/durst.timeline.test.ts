@@ -2,7 +2,7 @@
  * Durst simulator, scripted timeline: errors, status changes, jobs and printers placed at chosen
  * simulated instants, through the methods and through `/__sim/timeline`. Real HTTP throughout.
  */
-import { DURST_PRINTERS, DurstSimulator, DurstTimelineError } from './durst';
+import { DURST_PRINTERS, DurstSimulator, DurstTimelineError } from '../../tools/simulators/durst';
 import type {
 	DurstError,
 	DurstInkConsumption,
@@ -11,7 +11,7 @@ import type {
 	DurstPrinter,
 	DurstPrinterDetail,
 	DurstTimelineSnapshot,
-} from './durst';
+} from '../../tools/simulators/durst';
 import { LAST_24H, T0, durstApi, durstLogin, fixedClock, readJson } from './testSupport';
 
 const MINUTE = 60_000;

@@ -3,9 +3,9 @@
  * headers (including header values Node itself refuses to send). Both simulators share them.
  * Real HTTP throughout; `rawGet` shows the bytes exactly as the server wrote them.
  */
-import { NON_JSON_FAILURE_BODY, REDIRECT_STATUSES } from './common';
-import { DurstSimulator } from './durst';
-import { WATCHER_ENDPOINTS, WatcherSimulator } from './watcher';
+import { NON_JSON_FAILURE_BODY, REDIRECT_STATUSES } from '../../tools/simulators/common';
+import { DurstSimulator } from '../../tools/simulators/durst';
+import { WATCHER_ENDPOINTS, WatcherSimulator } from '../../tools/simulators/watcher';
 import { GENERATE, JSON_HEADERS, rawGet, readJson, splitRaw } from './testSupport';
 
 let durst: DurstSimulator;

@@ -5,9 +5,9 @@
  */
 import { request } from 'node:http';
 
-import { DEFAULT_HUGE_BODY_BYTES } from './common';
-import { DurstSimulator } from './durst';
-import { WatcherSimulator } from './watcher';
+import { DEFAULT_HUGE_BODY_BYTES } from '../../tools/simulators/common';
+import { DurstSimulator } from '../../tools/simulators/durst';
+import { WatcherSimulator } from '../../tools/simulators/watcher';
 import { KEY, countBytes, rawGet, readJson, splitRaw } from './testSupport';
 
 let durst: DurstSimulator;

@@ -4,8 +4,8 @@
  */
 import { lookup } from 'node:dns/promises';
 
-import { DurstSimulator } from './durst';
-import { ForeignServer, localhostUrlOf } from './foreign';
+import { DurstSimulator } from '../../tools/simulators/durst';
+import { ForeignServer, localhostUrlOf } from '../../tools/simulators/foreign';
 
 let foreign: ForeignServer;
 

@@ -4,8 +4,8 @@
  */
 import { connect } from 'node:net';
 
-import type { DurstSimulator } from './durst';
-import type { WatcherSimulator } from './watcher';
+import type { DurstSimulator } from '../../tools/simulators/durst';
+import type { WatcherSimulator } from '../../tools/simulators/watcher';
 
 /** A fixed instant (a Saturday noon UTC) so that time-grid data is predictable. */
 export const T0 = Date.UTC(2024, 5, 1, 12, 0, 0);

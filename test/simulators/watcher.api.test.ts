@@ -7,8 +7,8 @@ import {
 	WATCHER_SPECIAL_LOGIN,
 	WATCHER_WRONG_API_KEY_BODY,
 	WatcherSimulator,
-} from './watcher';
-import type { WatcherErrorBody, WatcherUser } from './watcher';
+} from '../../tools/simulators/watcher';
+import type { WatcherErrorBody, WatcherUser } from '../../tools/simulators/watcher';
 import { GENERATE, KEY, T0_SECONDS, fixedClock, generate, readJson } from './testSupport';
 
 describe('WatcherSimulator: v2 API', () => {

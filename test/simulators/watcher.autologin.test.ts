@@ -8,7 +8,7 @@ import {
 	WATCHER_SPECIAL_LOGIN,
 	WatcherSimulator,
 	parseAutologinToken,
-} from './watcher';
+} from '../../tools/simulators/watcher';
 import { T0_SECONDS, autologin, fixedClock, issue } from './testSupport';
 
 describe('WatcherSimulator: tokens and auto-login', () => {

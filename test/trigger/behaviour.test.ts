@@ -6,7 +6,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { errorSurface, expectNoSecretIn } from '../harness/assertions';
 import { DURST_TYPE, runNodes } from '../harness/engine';
-import { DURST_ENDPOINTS } from '../simulators/durst';
+import { DURST_ENDPOINTS } from '../../tools/simulators/durst';
 import { MINUTE, errorSummary, useTriggerFixture } from './support';
 
 const f = useTriggerFixture();

@@ -5,7 +5,7 @@
  * a log line, and printers listed twice, are left out.
  */
 import { MAX_EVENTS_PER_POLL } from '../../nodes/DurstAnalytics/trigger/state';
-import { DURST_ENDPOINTS } from '../simulators/durst';
+import { DURST_ENDPOINTS } from '../../tools/simulators/durst';
 import { MINUTE, errorSummary, useFakeClock, useTriggerFixture } from './support';
 
 const f = useTriggerFixture();

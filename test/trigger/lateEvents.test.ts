@@ -7,7 +7,7 @@
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 
-import { DURST_ENDPOINTS } from '../simulators/durst';
+import { DURST_ENDPOINTS } from '../../tools/simulators/durst';
 import { MINUTE, errorSummary, useTriggerFixture } from './support';
 
 const HOUR = 60 * MINUTE;

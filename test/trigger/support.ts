@@ -2,7 +2,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { PollHarness } from '../harness/poll';
-import { DURST_AUTH_HEADER, DurstSimulator } from '../simulators/durst';
+import { DURST_AUTH_HEADER, DurstSimulator } from '../../tools/simulators/durst';
 
 export const MINUTE = 60_000;
 

@@ -4,7 +4,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 
-import type { HostVersion } from '../n8nHost';
+import type { HostVersion } from '../../../tools/n8n/n8nHost';
 import { waitUntil } from './browser';
 
 const byTestId = (id: string): string => `[data-test-id="${id}"]`;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
-/** Found by walking up, so this works from test/e2e (ts-jest) and from compiled tools in .run/tools. */
+/** Found by walking up, so this works from tools/n8n (ts-jest) and from compiled tools in .run/tools. */
 function findExamplesDir(): string {
 	let dir = __dirname;
 	while (!existsSync(path.join(dir, 'examples', 'credentials.json'))) {
