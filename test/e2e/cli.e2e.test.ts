@@ -109,4 +109,34 @@ describe.each(HOST_VERSIONS)('n8n %s: Durst workflows from the CLI', (version: H
 		expect(exported).not.toContain(PASSWORD);
 		expect(exported).toContain(CREDENTIAL_IDS.durst);
 	});
+
+	test('the ink report: one item per printer with its name, yesterday and liters per color', async () => {
+		const result = await execute(EXAMPLE_IDS.durstInkReport);
+		const printers = nodeOutputItems(result.data, 'Printers') as Array<{
+			id: string;
+			name: string;
+		}>;
+		const report = nodeOutputItems(result.data, 'Ink Report') as Array<Record<string, unknown>>;
+		expect(printers).toHaveLength(4);
+		// The name comes from the Printers node through n8n's paired items, so each row must match.
+		expect(report.map(({ name, printerId }) => ({ name, printerId }))).toEqual(
+			printers.map(({ id, name }) => ({ name, printerId: id })),
+		);
+		for (const row of report) {
+			expect(Object.keys(row)).toEqual(['name', 'printerId', 'startDate', 'endDate', 'litres']);
+			const start = Date.parse(String(row.startDate));
+			const end = Date.parse(String(row.endDate));
+			// Yesterday from midnight to midnight in the workflow's time zone: 23 to 25 hours with DST.
+			expect(end - start).toBeGreaterThanOrEqual(23 * 3_600_000);
+			expect(end - start).toBeLessThanOrEqual(25 * 3_600_000);
+			expect(end).toBeLessThanOrEqual(Date.now());
+			const litres = row.litres as Record<string, unknown>;
+			expect(Object.keys(litres)).toEqual(
+				expect.arrayContaining(['cyan', 'magenta', 'yellow', 'black']),
+			);
+			for (const value of Object.values(litres)) expect(typeof value).toBe('number');
+			// Every simulated printer prints some part of each hour, so a day uses some cyan.
+			expect(litres.cyan).toBeGreaterThan(0);
+		}
+	});
 });

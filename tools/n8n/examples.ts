@@ -25,6 +25,7 @@ export const EXAMPLE_IDS = {
 	durstDailyReport: 'DurstDailyReport',
 	durstSharedToken: 'DurstSharedToken',
 	durstBreakdownAlert: 'DurstBreakdownAl',
+	durstInkReport: 'DurstInkReport01',
 } as const;
 
 export const CREDENTIAL_IDS = { watcher: 'WatcherDemoCred1', durst: 'DurstDemoCred001' } as const;
