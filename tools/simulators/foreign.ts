@@ -10,9 +10,9 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 
-import { SIM_HOST } from './common';
+import { SIM_HOST, closeServer, listenOn, trackSockets } from './common/server';
 
 export interface ForeignRequest {
 	/** 1, 2, ... in arrival order (never reset by `clear`). */
@@ -108,19 +108,10 @@ export class ForeignServer {
 				res.end(this.body);
 			});
 		});
-		server.on('connection', (socket: Socket) => {
-			this.sockets.add(socket);
-			socket.on('close', () => this.sockets.delete(socket));
-		});
-		await new Promise<void>((resolve, reject) => {
-			server.once('error', reject);
-			server.listen(0, SIM_HOST, () => {
-				server.off('error', reject);
-				resolve();
-			});
-		});
+		trackSockets(server, this.sockets);
+		const port = await listenOn(server, 0);
 		this.server = server;
-		this.boundPort = (server.address() as AddressInfo).port;
+		this.boundPort = port;
 	}
 
 	private record(request: ForeignRequest): void {
@@ -201,10 +192,6 @@ export class ForeignServer {
 		const server = this.server;
 		if (server === undefined) return;
 		this.server = undefined;
-		const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-		server.closeAllConnections();
-		for (const socket of this.sockets) socket.destroy();
-		this.sockets.clear();
-		await closed;
+		await closeServer(server, this.sockets);
 	}
 }

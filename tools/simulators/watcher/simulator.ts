@@ -18,14 +18,14 @@ import {
 	mediaType,
 	parseJson,
 	safeEqual,
-} from './common';
+} from '../common';
 import type {
 	JsonObject,
 	RouteResult,
 	SimRequest,
 	SimResponse,
 	SimulatorBaseOptions,
-} from './common';
+} from '../common';
 
 export const WATCHER_DEFAULT_API_KEY = 'test-api-key';
 export const WATCHER_DEFAULT_SIGNING_SECRET = 'watcher-simulator-signing-secret';

@@ -14,7 +14,7 @@ import type {
 	DurstJobState,
 	DurstPrinterDetail,
 	DurstPrinterStatus,
-} from './durst';
+} from './simulator';
 
 export const DURST_STATUSES: readonly DurstPrinterStatus[] = [
 	'Running',

@@ -23,13 +23,13 @@ import {
 	parseJson,
 	queryToObject,
 	safeEqual,
-} from './common';
+} from '../common';
 import {
 	DURST_JOB_ID_FACTOR,
 	DURST_SCRIPTED_JOB_BASE,
 	DurstTimeline,
 	parseIsoDate,
-} from './durstTimeline';
+} from './timeline';
 import type {
 	DurstAddedPrinterInput,
 	DurstJobEndState,
@@ -40,21 +40,16 @@ import type {
 	DurstTime,
 	DurstTimelinePrinter,
 	DurstTimelineSnapshot,
-} from './durstTimeline';
+} from './timeline';
 import type {
 	LoggedRequest,
 	RouteResult,
 	SimRequest,
 	SimResponse,
 	SimulatorBaseOptions,
-} from './common';
+} from '../common';
 
-export {
-	DURST_JOB_END_STATES,
-	DURST_STATUSES,
-	DurstTimelineError,
-	parseIsoDate,
-} from './durstTimeline';
+export { DURST_JOB_END_STATES, DURST_STATUSES, DurstTimelineError, parseIsoDate } from './timeline';
 export type {
 	DurstAddedPrinterInput,
 	DurstJobEndState,
@@ -67,7 +62,7 @@ export type {
 	DurstTimelineAction,
 	DurstTimelinePrinter,
 	DurstTimelineSnapshot,
-} from './durstTimeline';
+} from './timeline';
 
 export type DurstVersion = '1.4' | '1.6' | 'header-only';
 /** `noToken`: login answers 200 without any token (neither header nor body), to test that error path. */
