@@ -49,7 +49,7 @@ function isProfile(value: unknown): value is CpuProfile {
 }
 
 /** Whether a script URL is one of the package's built files (n8n loads them through a symlink, resolved). */
-export function isOurs(url: string, packageDir: string): boolean {
+function isOurs(url: string, packageDir: string): boolean {
 	const file = url.startsWith('file://') ? decodeURIComponent(url.slice('file://'.length)) : url;
 	const dist = path.join(packageDir, 'dist') + path.sep;
 	return file.startsWith(dist);

@@ -9,8 +9,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import type { ResultsFile } from './report';
-import { writeResults } from './report';
+import type { ResultsFile } from './report/types';
+import { writeResults } from './report/write';
 
 function main(): void {
 	const dir = path.resolve(__dirname, '..', '..', '..', 'bench', 'results');

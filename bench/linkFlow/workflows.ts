@@ -4,12 +4,11 @@
  * and a Webhook whose Respond to Webhook node answers the page that posts that token to Watcher.
  * Built in code so that the simulator's and n8n's addresses are those of the run.
  */
-import type { Workflow, WorkflowNode } from './workflows';
-import { chain, uuid } from './workflows';
+import type { Workflow, WorkflowNode } from '../workflow';
+import { HTTP_REQUEST_VERSION, chain, uuid } from '../workflow';
 
-/** Node type versions present in n8n 2.40.7's n8n-nodes-base (as bench/workflows.ts uses them). */
+/** Node type versions present in n8n 2.40.7's n8n-nodes-base (checked in .hosts). */
 const WEBHOOK_VERSION = 2;
-const HTTP_REQUEST_VERSION = 4.5;
 const RESPOND_TO_WEBHOOK_VERSION = 1.1;
 
 export const HTTP_LINK_WORKFLOW_ID = 'BenchLinkHttp001';
@@ -18,12 +17,11 @@ export const HTTP_LINK_PATH = 'watcher-link-http';
 export const HTTP_PAGE_PATH = 'watcher-login-http';
 
 /** The Watcher simulator's default API key, pasted into the HTTP Request node as users do. */
-export const HTTP_WATCHER_API_KEY = 'test-api-key';
+const HTTP_WATCHER_API_KEY = 'test-api-key';
 
 type Node = WorkflowNode;
-export type LinkFlowWorkflow = Workflow;
 
-function workflow(id: string, name: string, nodes: Node[]): LinkFlowWorkflow {
+function workflow(id: string, name: string, nodes: Node[]): Workflow {
 	nodes.forEach((node, index) => {
 		node.position = [index * 220, 0];
 	});
@@ -62,7 +60,7 @@ function respond(seed: string, parameters: Record<string, unknown>): Node {
 }
 
 /** POST /webhook/watcher-link-http {email} -> { link: <n8n>/webhook/watcher-login-http?token=<token> } */
-export function httpLinkWorkflow(n8nUrl: string, watcherUrl: string): LinkFlowWorkflow {
+export function httpLinkWorkflow(n8nUrl: string, watcherUrl: string): Workflow {
 	const seed = HTTP_LINK_WORKFLOW_ID;
 	const pageUrl = `${n8nUrl}/webhook/${HTTP_PAGE_PATH}?token=`;
 	return workflow(seed, 'bench link flow: HTTP Request version, link', [
@@ -102,7 +100,7 @@ export function httpLinkWorkflow(n8nUrl: string, watcherUrl: string): LinkFlowWo
  * the same form as the Watcher node's Render Login Page (action, field name, escaped value, the
  * submitting script), with its headers, so both versions send a comparable page.
  */
-export function httpPageWorkflow(watcherUrl: string): LinkFlowWorkflow {
+export function httpPageWorkflow(watcherUrl: string): Workflow {
 	const seed = HTTP_PAGE_WORKFLOW_ID;
 	// Escaped as Render Login Page does, so a login with quotes cannot break out of the attribute.
 	const token =

@@ -1,0 +1,182 @@
+/**
+ * One execution of one case: `n8n execute` of its workflow with the simulators' counters reset,
+ * its memory sampled and (with --cpu-prof) its CPU profiled, and its answer checked, so that a fast
+ * wrong answer cannot pass as fast.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { DurstSimulator } from '../../tools/simulators/durst';
+import type { WatcherSimulator } from '../../tools/simulators/watcher';
+import type { N8nHost } from '../../tools/n8n/n8nHost';
+import { runError } from '../../tools/n8n/n8nHost';
+import { log } from '../log';
+import type { MemoryPeak } from '../procmem';
+import { ProcessTreeSampler } from '../procmem';
+import { readProfiles, summarize } from '../profile';
+import type { Execution } from '../report/types';
+import { session } from '../session';
+import { LINK_BASE_URL, PRINTER_ID } from './nodes';
+import { isRecord, nodeExecutionTime, outputItems, workflowDuration } from './runData';
+import type { CaseSpec } from './specs';
+
+export interface Sims {
+	durst: DurstSimulator;
+	watcher: WatcherSimulator;
+}
+
+/** One execution of the plan: a case at one N, latency and repetition, and its workflow's id. */
+export interface Step {
+	spec: CaseSpec;
+	id: string;
+	n: number;
+	latencyMs: number;
+	rep: number;
+}
+
+type HostResult = Awaited<ReturnType<N8nHost['execute']>>;
+
+interface Sampled {
+	result?: HostResult;
+	/** The first line of why `n8n execute` could not be run or timed out. */
+	failure?: string;
+	memory: MemoryPeak;
+	processMs: number;
+}
+
+/** Throws unless the case produced exactly N good items and the server saw N data calls. */
+function validate(spec: CaseSpec, n: number, run: unknown, sims: Sims): void {
+	const error = runError(run);
+	if (error !== undefined) throw new Error(`the run failed: ${String(error.message)}`);
+	const items = outputItems(run, spec.outputNode);
+	if (items.length !== n)
+		throw new Error(`"${spec.outputNode}" produced ${items.length} items, expected ${n}`);
+	items.forEach((item, index) => {
+		if (!isRecord(item)) throw new Error(`item ${index} of "${spec.outputNode}" is not an object`);
+		if ('error' in item)
+			throw new Error(
+				`item ${index} of "${spec.outputNode}" is an error item: ${JSON.stringify(item.error)}`,
+			);
+		const good =
+			spec.product === 'durst'
+				? item.id === PRINTER_ID
+				: spec.concurrency === undefined
+					? typeof item.autologin_token === 'string' && item.autologin_token !== ''
+					: item.linkType === 'private' &&
+						typeof item.link === 'string' &&
+						item.link.startsWith(`${LINK_BASE_URL}#`);
+		if (!good)
+			throw new Error(
+				`item ${index} of "${spec.outputNode}" is not the expected answer: ${JSON.stringify(item).slice(0, 200)}`,
+			);
+	});
+	for (const name of spec.measured) {
+		if (nodeExecutionTime(run, name) === undefined)
+			throw new Error(`no executionTime for "${name}" in the run data`);
+	}
+	if (spec.product === 'durst' && sims.durst.requests !== n) {
+		throw new Error(`Durst saw ${sims.durst.requests} authenticated data calls, expected ${n}`);
+	}
+	if (spec.product === 'watcher') {
+		const calls = sims.watcher.callCount('POST /vsaas/api/v2/auth/generate-autologin-token');
+		if (calls !== n) throw new Error(`Watcher saw ${calls} token requests, expected ${n}`);
+	}
+}
+
+/** `n8n execute` of the step's workflow, its process tree's memory sampled from /proc meanwhile. */
+async function executeSampled(
+	host: N8nHost,
+	step: Step,
+	profileDir: string | undefined,
+): Promise<Sampled> {
+	// Generous: a sequential case needs (N + 1) x latency, n8n's start-up several seconds on a busy machine.
+	const timeoutMs = 120_000 + 4 * (step.n + 1) * step.latencyMs;
+	const sampler = new ProcessTreeSampler(
+		(argv) => argv.includes('execute') && argv.includes(`--id=${step.id}`),
+	);
+	session.sampler = sampler;
+	const started = Date.now();
+	sampler.start();
+	let result: HostResult | undefined;
+	let failure: string | undefined;
+	try {
+		const env: Record<string, string> =
+			profileDir === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir="${profileDir}"` };
+		result = await host.execute(step.id, { timeoutMs, env });
+	} catch (error) {
+		failure = error instanceof Error ? error.message.split('\n')[0] : String(error);
+	}
+	const memory = sampler.stop();
+	session.sampler = undefined;
+	return { result, failure, memory, processMs: Date.now() - started };
+}
+
+/** Why a finished execution does not count (n8n's exit code, a wrong answer), or undefined. */
+function judge(step: Step, result: HostResult, sims: Sims): string | undefined {
+	try {
+		if (result.code !== 0) throw new Error(`n8n execute exited with ${result.code}`);
+		validate(step.spec, step.n, result.data, sims);
+		return undefined;
+	} catch (error) {
+		return error instanceof Error ? error.message : String(error);
+	}
+}
+
+export async function runCase(
+	host: N8nHost,
+	step: Step,
+	sims: Sims,
+	cpuProfileDir: string | undefined,
+): Promise<Execution> {
+	const { spec, n, latencyMs, rep } = step;
+	sims.durst.resetCounters();
+	sims.watcher.resetCounters();
+	sims.durst.clearRequestLog();
+	sims.watcher.clearRequestLog();
+	// One folder per execution, so that its profiles can be summed on their own (bench/profile.ts).
+	const profileDir =
+		cpuProfileDir === undefined
+			? undefined
+			: path.join(cpuProfileDir, `${spec.id}-n${n}-${latencyMs}ms-run${rep + 1}`);
+	const {
+		result,
+		memory,
+		processMs,
+		failure: notRun,
+	} = await executeSampled(host, step, profileDir);
+	let failure = notRun;
+	const nodeTimes: Record<string, number> = {};
+	if (result !== undefined) {
+		for (const name of spec.measured)
+			nodeTimes[name] = nodeExecutionTime(result.data, name) ?? Number.NaN;
+		failure ??= judge(step, result, sims);
+	}
+	if (failure !== undefined && result !== undefined && session.host !== undefined) {
+		log(
+			`(${spec.id}) failed; last n8n output:\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`,
+		);
+	}
+	const execution: Execution = {
+		caseId: spec.id,
+		n,
+		latencyMs,
+		rep,
+		workflowId: step.id,
+		nodeTimeMs: Object.values(nodeTimes).reduce((sum, value) => sum + value, 0),
+		nodeTimes,
+		workflowMs: result === undefined ? undefined : workflowDuration(result.data),
+		processMs,
+		logins: spec.product === 'durst' ? sims.durst.logins : null,
+		httpCalls: sims.durst.totalCalls + sims.watcher.totalCalls,
+		maxInFlight: Math.max(sims.durst.peakInFlight, sims.watcher.peakInFlight),
+		peakRssMb: Math.round(memory.mainPeakKb / 1024),
+		treePeakRssMb: Math.round(memory.treePeakKb / 1024),
+		crashedAtExit: result?.crashedAtExit ?? false,
+	};
+	if (failure !== undefined) execution.error = failure;
+	if (profileDir !== undefined && fs.existsSync(profileDir)) {
+		const profile = summarize(readProfiles(profileDir), host.packageDir);
+		execution.ourCpuMs = Math.round(profile.oursMs * 10) / 10;
+	}
+	return execution;
+}

@@ -1,0 +1,75 @@
+/**
+ * The executions of a run as rows: one per case, N and latency, over its repetitions (the fastest
+ * run's node time, medians of the rest), in the order the report shows them.
+ */
+import { CASES, CASE_ORDER } from '../cases/specs';
+import { median, round } from './math';
+import type { Execution, Row } from './types';
+
+/** The row of one case, N and latency from its repetitions. */
+function rowOf(list: Execution[]): Row {
+	const first = list[0];
+	const spec = CASES[first.caseId];
+	const ok = list.filter((execution) => execution.error === undefined);
+	// A failed repetition never contributes a number: a broken case must not look fast.
+	const source = ok.length > 0 ? ok : list;
+	const times = source.map((execution) => execution.nodeTimeMs);
+	const logins = source
+		.map((execution) => execution.logins)
+		.filter((value): value is number => value !== null);
+	const calls = source.map((execution) => execution.httpCalls);
+	const inFlight = source
+		.map((execution) => execution.maxInFlight)
+		.filter((value): value is number => value !== null);
+	const nodeTimeMs = Math.min(...times);
+	const ourCpu = source
+		.map((execution) => execution.ourCpuMs)
+		.filter((value): value is number => value !== undefined);
+	return {
+		caseId: first.caseId,
+		product: spec.product,
+		label: spec.label,
+		measuredNodes: spec.measured,
+		n: first.n,
+		latencyMs: first.latencyMs,
+		runs: list.length,
+		failed: list
+			.filter((execution) => execution.error !== undefined)
+			.map((execution) => execution.error as string),
+		nodeTimeMs: round(nodeTimeMs),
+		nodeTimeMedianMs: round(median(times)),
+		runTimesMs: [...times].sort((x, y) => x - y),
+		spread: round(Math.max(...times) / Math.max(nodeTimeMs, 1), 2),
+		msPerItem: round(nodeTimeMs / first.n, 2),
+		logins: logins.length > 0 ? Math.max(...logins) : null,
+		loginsRange: logins.length > 0 ? [Math.min(...logins), Math.max(...logins)] : null,
+		httpCalls: Math.max(...calls),
+		httpCallsRange: [Math.min(...calls), Math.max(...calls)],
+		maxInFlight: inFlight.length > 0 ? Math.max(...inFlight) : null,
+		ourCpuMsPerItem: ourCpu.length > 0 ? round(median(ourCpu) / first.n, 3) : null,
+		peakRssMb: round(median(source.map((execution) => execution.peakRssMb))),
+		treePeakRssMb: round(median(source.map((execution) => execution.treePeakRssMb))),
+	};
+}
+
+/** Latency first, then Durst before Watcher, then N, then the cases' own order. */
+function sortKey(row: Row): number[] {
+	return [row.latencyMs, row.product === 'durst' ? 0 : 1, row.n, CASE_ORDER.indexOf(row.caseId)];
+}
+
+export function aggregate(executions: Execution[]): Row[] {
+	const groups = new Map<string, Execution[]>();
+	for (const execution of executions) {
+		const key = `${execution.caseId}|${execution.n}|${execution.latencyMs}`;
+		const list = groups.get(key) ?? [];
+		list.push(execution);
+		groups.set(key, list);
+	}
+	const rows = [...groups.values()].map(rowOf);
+	return rows.sort((x, y) => {
+		const a = sortKey(x);
+		const b = sortKey(y);
+		for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+		return 0;
+	});
+}
