@@ -5,254 +5,51 @@
  * entries through the same endpoints as the grid data; `/__sim/timeline` drives it over HTTP.
  *
  * Everything here is plain data, so a batch of admin actions can be rolled back as a whole when one
- * of them is invalid. Only types come from `./durst`, so the two modules do not depend on each
- * other at run time.
+ * of them is invalid.
  */
+import { isPlainObject } from '../common/json';
+import { applyAction } from './timelineActions';
+import {
+	DurstTimelineError,
+	endState,
+	fail,
+	integer,
+	iso,
+	status,
+	text,
+	toEpochMs,
+} from './timelineInput';
+import {
+	DURST_ABORTED_SHARE,
+	DURST_DEFAULT_JOB_TITLE,
+	DURST_DEFAULT_NUMBER_OF_PRINTS,
+	DURST_DEFAULT_OPERATOR,
+	DURST_FIRST_ADDED_PRINTER_NUMBER,
+	DURST_OPEN_JOB_NOMINAL_MS,
+} from './timelineTypes';
+import type {
+	DurstAddedPrinterInput,
+	DurstFixedPrinter,
+	DurstScriptedError,
+	DurstScriptedErrorInput,
+	DurstScriptedJob,
+	DurstScriptedJobInput,
+	DurstStatusChange,
+	DurstTime,
+	DurstTimelineApplyResult,
+	DurstTimelinePrinter,
+	DurstTimelineSnapshot,
+} from './timelineTypes';
+import { DURST_JOB_ID_FACTOR, DURST_SCRIPTED_JOB_BASE } from './types';
 import type {
 	DurstError,
 	DurstJob,
-	DurstJobState,
+	DurstJobEndState,
 	DurstPrinterDetail,
 	DurstPrinterStatus,
-} from './simulator';
+} from './types';
 
-export const DURST_STATUSES: readonly DurstPrinterStatus[] = [
-	'Running',
-	'Idle',
-	'Setup',
-	'Breakdown',
-];
-
-/** How a scripted job ends once the clock reaches its `endAt`. */
-export type DurstJobEndState = Exclude<DurstJobState, 'Printing'>;
-export const DURST_JOB_END_STATES: readonly DurstJobEndState[] = ['Finished', 'Aborted'];
-
-/** Job ids are `printerNumber * DURST_JOB_ID_FACTOR + n`, so a job id alone names its printer. */
-export const DURST_JOB_ID_FACTOR = 10_000_000;
-/** Scripted jobs use n >= this; clock-grid slots stay far below it (about 240 000 in 2024). */
-export const DURST_SCRIPTED_JOB_BASE = 9_000_000;
-/** Printer numbers of added printers start here (the fixed ones are 1001 ... 1004). */
-export const DURST_FIRST_ADDED_PRINTER_NUMBER = 2001;
-export const DURST_DEFAULT_OPERATOR = 'operator';
-export const DURST_DEFAULT_JOB_TITLE = 'Scripted job';
-export const DURST_DEFAULT_NUMBER_OF_PRINTS = 10;
-/** An aborted job has done this share of its prints, as the grid's aborted jobs. */
-export const DURST_ABORTED_SHARE = 0.4;
-/** A job without `endAt` progresses as if it took this long, never reaching its last print. */
-export const DURST_OPEN_JOB_NOMINAL_MS = 3_600_000;
-
-/** Largest epoch ms a `Date` can hold. */
-const MAX_DATE_MS = 8.64e15;
 const MAX_SCRIPTED_JOBS = DURST_JOB_ID_FACTOR - DURST_SCRIPTED_JOB_BASE - 1;
-
-const ISO_8601 =
-	/^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-/** ISO 8601 to epoch ms; a missing offset means UTC, so results never depend on the host's time zone. */
-export function parseIsoDate(value: unknown): number | undefined {
-	if (typeof value !== 'string') return undefined;
-	const match = ISO_8601.exec(value.trim());
-	if (match === null) return undefined;
-	const [, date, time, zone] = match;
-	let normalised = `${date ?? ''}T${time ?? '00:00'}`;
-	if (zone === undefined || zone.toUpperCase() === 'Z') normalised += 'Z';
-	else normalised += zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
-	// Date.parse only takes milliseconds; extra fraction digits are cut, not rounded.
-	normalised = normalised.replace(/(\.\d{3})\d+/, '$1');
-	const ms = Date.parse(normalised);
-	return Number.isFinite(ms) ? ms : undefined;
-}
-
-/** An instant of the simulated clock: epoch ms, or an ISO 8601 string (no offset means UTC). */
-export type DurstTime = number | string;
-
-export interface DurstScriptedErrorInput {
-	at: DurstTime;
-	errorNr: number;
-	errorMessage: string;
-	/** Default `operator`. */
-	operator?: string;
-	/** Only in the answer when given (the grid's errors have none). */
-	errorCode?: string;
-}
-
-export interface DurstScriptedJobInput {
-	startAt: DurstTime;
-	/** `null` or missing: still printing. */
-	endAt?: DurstTime | null;
-	/** Default `Scripted job`. */
-	title?: string;
-	/** Default 10. */
-	numberOfPrints?: number;
-	/** State once the clock reaches `endAt`; default `Finished`. */
-	endState?: DurstJobEndState;
-	/** Prints done once ended; default all for `Finished`, 40 % (rounded down) for `Aborted`. */
-	numberOfPrintsDone?: number;
-}
-
-export interface DurstAddedPrinterInput {
-	id: string;
-	name: string;
-	serialNumber: string;
-	status: DurstPrinterStatus;
-	/** Default 100. */
-	inkLevelPercent?: number;
-}
-
-export interface DurstScriptedError {
-	printerId: string;
-	at: number;
-	errorNr: number;
-	errorMessage: string;
-	operator: string;
-	errorCode?: string;
-}
-
-export interface DurstScriptedJob {
-	id: number;
-	printerId: string;
-	startAt: number;
-	endAt: number | null;
-	title: string;
-	numberOfPrints: number;
-	endState: DurstJobEndState;
-	numberOfPrintsDone?: number;
-}
-
-export interface DurstStatusChange {
-	printerId: string;
-	status: DurstPrinterStatus;
-	/** When the status applies; an immediate change is recorded at the clock time it was made. */
-	at: number;
-}
-
-/** A printer as the simulator serves it, plus its number (the prefix of its job ids). */
-export interface DurstTimelinePrinter extends DurstPrinterDetail {
-	number: number;
-	added: boolean;
-}
-
-/** Read-only copy of everything scripted, for assertions and `GET /__sim/timeline`. */
-export interface DurstTimelineSnapshot {
-	errors: DurstScriptedError[];
-	jobs: DurstScriptedJob[];
-	statusChanges: DurstStatusChange[];
-	/** As added (their initial status; the current one is in the printer list). */
-	addedPrinters: (DurstPrinterDetail & { number: number })[];
-	/** Fixed printers taken away by `removePrinter` (added ones are simply gone). */
-	removedPrinters: string[];
-}
-
-export type DurstTimelineAction =
-	| ({ type: 'error'; printerId: string; inMs?: number } & Partial<DurstScriptedErrorInput>)
-	| { type: 'status'; printerId: string; status: DurstPrinterStatus; at?: DurstTime; inMs?: number }
-	| ({
-			type: 'job';
-			printerId: string;
-			startInMs?: number;
-			inMs?: number;
-			endInMs?: number;
-	  } & Partial<DurstScriptedJobInput>)
-	| {
-			type: 'finishJob';
-			printerId: string;
-			jobId: number;
-			at?: DurstTime;
-			inMs?: number;
-			endState?: DurstJobEndState;
-			numberOfPrintsDone?: number;
-	  }
-	| ({ type: 'addPrinter' } & DurstAddedPrinterInput)
-	| { type: 'removePrinter'; printerId: string }
-	| { type: 'restorePrinters' }
-	| { type: 'clear' };
-
-export type DurstTimelineApplyResult =
-	{ ok: true; results: Record<string, unknown>[] } | { ok: false; error: string; index: number };
-
-/** Invalid timeline input; the admin endpoint answers it with 400 and this message. */
-export class DurstTimelineError extends Error {
-	override readonly name = 'DurstTimelineError';
-}
-
-function fail(message: string): never {
-	throw new DurstTimelineError(message);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown, field: string, options: { nonEmpty?: boolean } = {}): string {
-	if (typeof value !== 'string') fail(`${field} must be a string`);
-	if (options.nonEmpty === true && value.trim() === '') fail(`${field} must not be empty`);
-	return value;
-}
-
-function integer(
-	value: unknown,
-	field: string,
-	min = Number.MIN_SAFE_INTEGER,
-	max = Number.MAX_SAFE_INTEGER,
-): number {
-	if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-		const bounds = min === Number.MIN_SAFE_INTEGER ? '' : ` from ${min} to ${max}`;
-		fail(`${field} must be an integer${bounds}`);
-	}
-	return value;
-}
-
-function status(value: unknown, field = 'status'): DurstPrinterStatus {
-	const found = DURST_STATUSES.find((candidate) => candidate === value);
-	if (found === undefined) fail(`${field} must be one of ${DURST_STATUSES.join(', ')}`);
-	return found;
-}
-
-function endState(value: unknown, field = 'endState'): DurstJobEndState {
-	const found = DURST_JOB_END_STATES.find((candidate) => candidate === value);
-	if (found === undefined) fail(`${field} must be one of ${DURST_JOB_END_STATES.join(', ')}`);
-	return found;
-}
-
-/** Epoch ms from a number or an ISO 8601 string, within the range a `Date` can hold. */
-export function toEpochMs(value: unknown, field: string): number {
-	let ms: number | undefined;
-	if (typeof value === 'number') ms = Number.isFinite(value) ? value : undefined;
-	else if (typeof value === 'string') ms = parseIsoDate(value);
-	if (ms === undefined || Math.abs(ms) > MAX_DATE_MS)
-		fail(`${field} must be epoch ms (a finite number) or an ISO 8601 date`);
-	return ms;
-}
-
-function iso(ms: number): string {
-	return new Date(ms).toISOString();
-}
-
-const ACTION_FIELDS: Readonly<Record<DurstTimelineAction['type'], readonly string[]>> = {
-	error: ['printerId', 'at', 'inMs', 'errorNr', 'errorMessage', 'operator', 'errorCode'],
-	status: ['printerId', 'status', 'at', 'inMs'],
-	job: [
-		'printerId',
-		'startAt',
-		'startInMs',
-		'inMs',
-		'endAt',
-		'endInMs',
-		'title',
-		'numberOfPrints',
-		'endState',
-		'numberOfPrintsDone',
-	],
-	finishJob: ['printerId', 'jobId', 'at', 'inMs', 'endState', 'numberOfPrintsDone'],
-	addPrinter: ['id', 'name', 'serialNumber', 'status', 'inkLevelPercent'],
-	removePrinter: ['printerId'],
-	restorePrinters: [],
-	clear: [],
-};
-
-function isActionType(value: unknown): value is DurstTimelineAction['type'] {
-	return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ACTION_FIELDS, value);
-}
 
 interface TimelineState {
 	errors: DurstScriptedError[];
@@ -266,9 +63,6 @@ interface TimelineState {
 	printerCounter: number;
 	seq: number;
 }
-
-/** Fixed printers as the simulator knows them, in list order. */
-export type DurstFixedPrinter = DurstPrinterDetail & { number: number };
 
 export class DurstTimeline {
 	private state: TimelineState = {
@@ -314,7 +108,7 @@ export class DurstTimeline {
 	}
 
 	addPrinter(input: DurstAddedPrinterInput): DurstTimelinePrinter {
-		if (!isRecord(input)) fail('printer must be an object');
+		if (!isPlainObject(input)) fail('printer must be an object');
 		const id = text(input.id, 'id', { nonEmpty: true });
 		if (this.fixed.some((printer) => printer.id === id))
 			fail(`printer ${id} is a fixed printer (restorePrinters brings a removed one back)`);
@@ -390,7 +184,7 @@ export class DurstTimeline {
 
 	addError(printerId: string, input: DurstScriptedErrorInput): DurstError {
 		this.requirePrinter(printerId);
-		if (!isRecord(input)) fail('error must be an object');
+		if (!isPlainObject(input)) fail('error must be an object');
 		const entry: DurstScriptedError = {
 			printerId,
 			at: toEpochMs(input.at, 'at'),
@@ -416,7 +210,7 @@ export class DurstTimeline {
 
 	addJob(printerId: string, input: DurstScriptedJobInput): number {
 		const printer = this.requirePrinter(printerId);
-		if (!isRecord(input)) fail('job must be an object');
+		if (!isPlainObject(input)) fail('job must be an object');
 		if (this.state.jobCounter >= MAX_SCRIPTED_JOBS) fail('too many scripted jobs');
 		const startAt = toEpochMs(input.startAt, 'startAt');
 		const endAt =
@@ -515,11 +309,11 @@ export class DurstTimeline {
 		const results: Record<string, unknown>[] = [];
 		for (const [index, action] of actions.entries()) {
 			try {
-				results.push(this.applyOne(action));
+				results.push(applyAction(this, action, this.now));
 			} catch (error) {
 				this.state = saved;
 				if (!(error instanceof DurstTimelineError)) throw error;
-				const type = isRecord(action) && typeof action.type === 'string' ? action.type : '?';
+				const type = isPlainObject(action) && typeof action.type === 'string' ? action.type : '?';
 				return { ok: false, error: `action ${index} (${type}): ${error.message}`, index };
 			}
 		}
@@ -527,100 +321,6 @@ export class DurstTimeline {
 	}
 
 	// -- internals -------------------------------------------------------------------------------
-
-	private applyOne(action: unknown): Record<string, unknown> {
-		if (!isRecord(action)) fail('an action must be a JSON object');
-		const { type } = action;
-		if (!isActionType(type)) fail(`type must be one of ${Object.keys(ACTION_FIELDS).join(', ')}`);
-		const allowed = ACTION_FIELDS[type];
-		for (const key of Object.keys(action))
-			if (key !== 'type' && !allowed.includes(key)) fail(`unknown field ${key}`);
-		const now = this.now();
-		/** One instant from `atField` or the relative `inMsFields` (now + ms); `undefined` if none given. */
-		const instant = (atField: string, ...inMsFields: string[]): number | undefined => {
-			const given = [atField, ...inMsFields].filter((field) => action[field] !== undefined);
-			if (given.length > 1) fail(`give only one of ${given.join(', ')}`);
-			const field = given[0];
-			if (field === undefined) return undefined;
-			if (field === atField) return toEpochMs(action[field], field);
-			const offset = action[field];
-			if (typeof offset !== 'number' || !Number.isFinite(offset))
-				fail(`${field} must be a finite number of milliseconds`);
-			return toEpochMs(now + offset, field);
-		};
-		const required = (value: number | undefined, fields: string): number =>
-			value ?? fail(`${fields} is required`);
-		const printerId = (field = 'printerId'): string =>
-			text(action[field], field, { nonEmpty: true });
-
-		switch (type) {
-			case 'error': {
-				const id = printerId();
-				const error = this.addError(id, {
-					at: required(instant('at', 'inMs'), 'at or inMs'),
-					errorNr: action.errorNr as number,
-					errorMessage: action.errorMessage as string,
-					...(action.operator === undefined ? {} : { operator: action.operator as string }),
-					...(action.errorCode === undefined ? {} : { errorCode: action.errorCode as string }),
-				});
-				return { type, printerId: id, error };
-			}
-			case 'status': {
-				const id = printerId();
-				const change = this.setStatus(
-					id,
-					action.status as DurstPrinterStatus,
-					instant('at', 'inMs'),
-				);
-				return { type, ...change };
-			}
-			case 'job': {
-				const id = printerId();
-				if (action.endAt === null && action.endInMs !== undefined)
-					fail('give only one of endAt, endInMs');
-				const endAt = action.endAt === null ? null : instant('endAt', 'endInMs');
-				const input: DurstScriptedJobInput = {
-					startAt: required(instant('startAt', 'startInMs', 'inMs'), 'startAt, startInMs or inMs'),
-					endAt,
-				};
-				for (const key of ['title', 'numberOfPrints', 'endState', 'numberOfPrintsDone'] as const)
-					if (action[key] !== undefined) Object.assign(input, { [key]: action[key] });
-				return { type, printerId: id, jobId: this.addJob(id, input) };
-			}
-			case 'finishJob': {
-				const id = printerId();
-				if (typeof action.jobId !== 'number' || !Number.isSafeInteger(action.jobId))
-					fail('jobId must be an integer');
-				const job = this.finishJob(
-					id,
-					action.jobId,
-					required(instant('at', 'inMs'), 'at or inMs'),
-					action.endState === undefined ? 'Finished' : (action.endState as DurstJobEndState),
-					action.numberOfPrintsDone as number | undefined,
-				);
-				return { type, printerId: id, jobId: job.id, at: job.endAt, endState: job.endState };
-			}
-			case 'addPrinter': {
-				const {
-					number: _number,
-					added: _added,
-					...printer
-				} = this.addPrinter(action as unknown as DurstAddedPrinterInput);
-				return { type, printer };
-			}
-			case 'removePrinter': {
-				const id = printerId();
-				this.removePrinter(id);
-				return { type, printerId: id };
-			}
-			case 'restorePrinters':
-				this.restorePrinters();
-				return { type };
-			case 'clear':
-				this.clear();
-				return { type };
-		}
-	}
 
 	private requirePrinter(id: unknown): DurstTimelinePrinter {
 		const printerId = text(id, 'printerId', { nonEmpty: true });
