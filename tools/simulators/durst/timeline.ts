@@ -9,23 +9,21 @@
  */
 import { isPlainObject } from '../common/json';
 import { applyAction } from './timelineActions';
+import { renderError, renderJob } from './timelineRender';
 import {
 	DurstTimelineError,
 	endState,
 	fail,
 	integer,
-	iso,
 	status,
 	text,
 	toEpochMs,
 } from './timelineInput';
 import {
-	DURST_ABORTED_SHARE,
 	DURST_DEFAULT_JOB_TITLE,
 	DURST_DEFAULT_NUMBER_OF_PRINTS,
 	DURST_DEFAULT_OPERATOR,
 	DURST_FIRST_ADDED_PRINTER_NUMBER,
-	DURST_OPEN_JOB_NOMINAL_MS,
 } from './timelineTypes';
 import type {
 	DurstAddedPrinterInput,
@@ -195,7 +193,7 @@ export class DurstTimeline {
 		};
 		if (input.errorCode !== undefined) entry.errorCode = text(input.errorCode, 'errorCode');
 		this.state.errors.push(entry);
-		return this.renderError(entry);
+		return renderError(entry);
 	}
 
 	/** Scripted errors of a printer with `from <= at <= to`, in order of time (then of addition). */
@@ -203,7 +201,7 @@ export class DurstTimeline {
 		return this.state.errors
 			.filter((entry) => entry.printerId === printerId && entry.at >= from && entry.at <= to)
 			.sort((a, b) => a.at - b.at)
-			.map((entry) => ({ at: entry.at, error: this.renderError(entry) }));
+			.map((entry) => ({ at: entry.at, error: renderError(entry) }));
 	}
 
 	// -- jobs ------------------------------------------------------------------------------------
@@ -273,7 +271,7 @@ export class DurstTimeline {
 		return this.state.jobs
 			.filter((job) => job.printerId === printerId && job.startAt >= from && job.startAt <= to)
 			.sort((a, b) => a.startAt - b.startAt)
-			.map((job) => ({ at: job.startAt, job: this.renderJob(job) }));
+			.map((job) => ({ at: job.startAt, job: renderJob(job, this.now()) }));
 	}
 
 	/** A scripted job of this printer that has started by now. */
@@ -281,7 +279,7 @@ export class DurstTimeline {
 		const job = this.state.jobs.find(
 			(candidate) => candidate.printerId === printerId && candidate.id === jobId,
 		);
-		return job === undefined || job.startAt > this.now() ? undefined : this.renderJob(job);
+		return job === undefined || job.startAt > this.now() ? undefined : renderJob(job, this.now());
 	}
 
 	// -- snapshot and batches ----------------------------------------------------------------------
@@ -345,44 +343,5 @@ export class DurstTimeline {
 				best = change;
 		}
 		return best?.status ?? base;
-	}
-
-	private renderError(entry: DurstScriptedError): DurstError {
-		const error: DurstError & { errorCode?: string } = {
-			dateTime: iso(entry.at),
-			errorNr: entry.errorNr,
-			errorMessage: entry.errorMessage,
-			operator: entry.operator,
-		};
-		if (entry.errorCode !== undefined) error.errorCode = entry.errorCode;
-		return error;
-	}
-
-	private renderJob(job: DurstScriptedJob): DurstJob {
-		const now = this.now();
-		const total = job.numberOfPrints;
-		const ended = job.endAt !== null && job.endAt <= now;
-		let done: number;
-		if (ended) {
-			done =
-				job.numberOfPrintsDone ??
-				(job.endState === 'Finished' ? total : Math.floor(total * DURST_ABORTED_SHARE));
-		} else {
-			const elapsed = Math.max(0, now - job.startAt);
-			done =
-				job.endAt === null
-					? Math.min(total - 1, Math.floor((total * elapsed) / DURST_OPEN_JOB_NOMINAL_MS))
-					: Math.min(total, Math.floor((total * elapsed) / Math.max(1, job.endAt - job.startAt)));
-		}
-		// Same keys in the same order as the grid's jobs.
-		return {
-			id: job.id,
-			title: job.title,
-			state: ended ? job.endState : 'Printing',
-			numberOfPrints: total,
-			numberOfPrintsDone: done,
-			startTime: iso(job.startAt),
-			endTime: ended && job.endAt !== null ? iso(job.endAt) : null,
-		};
 	}
 }
