@@ -44,6 +44,49 @@ export function n8nLogText(): string {
 	return readFileSync(file, 'utf8');
 }
 
+/**
+ * n8n's logger writes to its file asynchronously: waits (up to `timeoutMs`) until what it wrote
+ * during this test file matches `pattern`, and returns all of it, matching or not.
+ */
+export async function n8nLogTextOnceItMatches(
+	pattern: RegExp | string,
+	timeoutMs = 5_000,
+): Promise<string> {
+	const matches = (text: string) =>
+		typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text);
+	const deadline = Date.now() + timeoutMs;
+	let text = n8nLogText();
+	while (!matches(text) && Date.now() < deadline) {
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		text = n8nLogText();
+	}
+	return text;
+}
+
+/**
+ * A test file's last test: no secret of `secretsOf()`, raw or URL-encoded, is in any line n8n's
+ * logger wrote during the file (its own log), and, when the file's runs fail, the log holds them.
+ */
+export function testLogsHoldNoSecret(
+	secretsOf: () => string[],
+	{ failures = true }: { failures?: boolean } = {},
+): void {
+	const logged = failures ? /error|not|refused|rejected/i : /Workflow execution finished/;
+	const title = failures
+		? 'n8n logged the failures of this suite, and no secret is in any log line'
+		: 'n8n logged the executions of this suite, and no secret is in any log line';
+	describe('logs', () => {
+		test(title, async () => {
+			const text = await n8nLogTextOnceItMatches(logged);
+			expect(text).toMatch(logged);
+			for (const secret of secretsOf()) {
+				expect(text).not.toContain(secret);
+				expect(text).not.toContain(encodeURIComponent(secret));
+			}
+		});
+	});
+}
+
 /** One form a secret can take, with a name for it that does not show the secret. */
 export interface SecretForm {
 	form: string;

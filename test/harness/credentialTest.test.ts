@@ -15,7 +15,7 @@ import type {
 
 import { DurstSimulator } from '../../tools/simulators/durst';
 import { ForeignServer } from '../../tools/simulators/foreign';
-import { n8nLogText } from './assertions';
+import { n8nLogTextOnceItMatches } from './assertions';
 import { credentialTestProblems, runCredentialTest } from './credentialTest';
 
 const CREDENTIAL = 'selfTestApi';
@@ -110,11 +110,9 @@ it('calls the function with a real CredentialTestContext and the decrypted crede
 	expect(sim.requestLog[0]?.rawUrl).toBe(
 		'/api/v1/login?username=operator&password=s3cr3t%26pa%20ss%3F',
 	);
-	// n8n's file logger writes asynchronously: the line may land a moment after the test returned.
-	for (let waited = 0; waited < 5_000 && !n8nLogText().includes('self-test'); waited += 50) {
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
-	expect(n8nLogText()).toContain('self-test credential test for operator');
+	expect(await n8nLogTextOnceItMatches('self-test')).toContain(
+		'self-test credential test for operator',
+	);
 });
 
 it('returns the function result for a rejected login', async () => {

@@ -1,0 +1,138 @@
+/**
+ * Max Concurrent Requests: many items in flight at once keep their order and pairing, and share
+ * one login even when they all meet a restarted server. Refused values: see refused.test.ts.
+ */
+import { errorOf } from '../harness/assertions';
+import { DURST_ENDPOINTS } from '../../tools/simulators/durst';
+import {
+	durst,
+	expectLogsWithoutSecrets,
+	logIn,
+	printer,
+	printers,
+	run,
+	sim,
+	useDurstSimulator,
+} from './support';
+
+useDurstSimulator();
+
+describe('one login under concurrency', () => {
+	test('100 parallel executions in one process make exactly one login', async () => {
+		sim.latencyMs = 30;
+		const results = await Promise.all(
+			Array.from({ length: 100 }, async () => await run([logIn()], { staticData: {} })),
+		);
+		const tokens = new Set(results.map((result) => result.output()[0].json.xAuthToken));
+		expect(tokens.size).toBe(1);
+		expect(sim.logins).toBe(1);
+		expect(results.filter((result) => result.output()[0].json.fromCache === false)).toHaveLength(1);
+	});
+
+	test('concurrent items that all hit a restart share one re-login', async () => {
+		await run([printers()]);
+		sim.restart();
+		sim.latencyMs = 20;
+		const items = Array.from({ length: 20 }, () => ({ id: 'P-1001' }));
+		const result = await run(
+			[
+				durst({
+					resource: 'printer',
+					operation: 'get',
+					printerId: printer('={{ $json.id }}'),
+					options: { maxConcurrency: 10 },
+				}),
+			],
+			{ items },
+		);
+		expect(result.output()).toHaveLength(20);
+		expect(sim.logins).toBe(2);
+	});
+
+	test.each([
+		[{}, 10],
+		[{ maxConcurrency: 1 }, 1],
+		[{ maxConcurrency: 25 }, 25],
+	])('Max Concurrent Requests %j: %i requests in flight at most', async (options, inFlight) => {
+		await run([printers()]);
+		// Long enough that even on a busy machine the node has started every request it may before the first answer.
+		sim.latencyMs = 150;
+		sim.resetCounters();
+		const items = Array.from({ length: 30 }, () => ({ id: 'P-1002' }));
+		const result = await run(
+			[
+				durst({
+					resource: 'printer',
+					operation: 'get',
+					printerId: printer('={{ $json.id }}'),
+					options,
+				}),
+			],
+			{ items },
+		);
+		expect(result.output()).toHaveLength(30);
+		expect(sim.peakInFlight).toBe(inFlight);
+	});
+});
+
+describe('Max Concurrent Requests', () => {
+	test('output order and pairedItem follow the input; per-item errors stay in place; one login', async () => {
+		sim.latencyMs = 15;
+		const ids = [
+			'P-1004',
+			'P-1001',
+			'NOPE',
+			'P-1003',
+			'P-1002',
+			'P-1001',
+			'P-1004',
+			'NOPE',
+			'P-1002',
+			'P-1003',
+			'P-1001',
+			'P-1002',
+		];
+		const result = await run(
+			[
+				durst(
+					{
+						resource: 'printer',
+						operation: 'get',
+						printerId: printer('={{ $json.id }}'),
+						options: { maxConcurrency: 6 },
+					},
+					{ continueOnFail: true },
+				),
+			],
+			{ items: ids.map((id) => ({ id })) },
+		);
+		const output = result.output();
+		expect(output.map((item) => item.pairedItem)).toEqual(ids.map((_, item) => ({ item })));
+		expect(output.map((item) => item.json.id ?? item.json.error)).toEqual(
+			ids.map((id) =>
+				id === 'NOPE' ? 'Durst Analytics found nothing at GET /api/v1/printers/NOPE (404)' : id,
+			),
+		);
+		expect(sim.logins).toBe(1);
+		expect(sim.callCount(DURST_ENDPOINTS.printer)).toBe(12);
+	});
+
+	test('without continueOnFail the first failing item by order is reported', async () => {
+		const result = await run(
+			[
+				durst({
+					resource: 'printer',
+					operation: 'get',
+					printerId: printer('={{ $json.id }}'),
+					options: { maxConcurrency: 4 },
+				}),
+			],
+			{ items: [{ id: 'P-1001' }, { id: 'BAD-1' }, { id: 'BAD-2' }, { id: 'P-1002' }] },
+		);
+		expect(errorOf(result).message).toBe(
+			'Durst Analytics found nothing at GET /api/v1/printers/BAD-1 (404)',
+		);
+	});
+});
+
+expectLogsWithoutSecrets();
