@@ -125,7 +125,8 @@ it('n8n-core honours followRedirect: false, and follows a cross-origin redirect 
 	expect(await run({})).toEqual({ status: 'Error', message: `HTTP 307 to ${steal}` });
 	foreign.expectNoRequests();
 
-	// What issue 9 is about: followed, the legacy helper takes the custom auth header to the other host.
+	// Why the credential Test must not let n8n follow redirects: followed, the legacy helper takes the
+	// custom auth header to the other host.
 	sim.failNext({ mode: 'redirect', status: 302, location: steal });
 	expect(await run({ followRedirect: true })).toEqual({
 		status: 'OK',

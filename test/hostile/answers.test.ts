@@ -1,5 +1,5 @@
 /**
- * Defect classes 5 and 14: a refused endpoint cannot make the node log in once per item, and a 2xx
+ * Answers that are not what they claim: a refused endpoint cannot make the node log in once per item, and a 2xx
  * that is not data is an error for every operation that expects JSON.
  */
 import type { Env, HostileCase } from './harness';

@@ -1,6 +1,7 @@
 /**
- * Defect classes 6, 8, 9, 12, 13 and 15 (item side): values from items and expressions are checked
- * before any request, each error naming the field; nothing reaches either server.
+ * Values from items, expressions and credentials (dates, numbers, IDs, custom-call headers, logins,
+ * keys and server URLs) are checked before any request, each error naming the field; nothing
+ * reaches either server.
  */
 import type { INodeParameters } from 'n8n-workflow';
 
@@ -35,7 +36,7 @@ const headerRefused = (name: string, problem: string) =>
 	`The header "${name}" cannot be sent: ${problem}`;
 
 const cases: HostileCase[] = [
-	// Dates and numbers (class 8)
+	// Dates and numbers: impossible dates, offsets and sizes, none taken for another date
 	{
 		name: 'Valid Till 1e20 (epoch) is outside any date',
 		target: watcherToken(demo, { validTill: '={{ 1e20 }}' }),
@@ -94,7 +95,7 @@ const cases: HostileCase[] = [
 		target: printerErrors({ startDate: '2026-01-03T00:00:00Z' }),
 		message: '"Start Date" must be before "End Date"',
 	},
-	// IDs (class 9)
+	// IDs: none that is empty, too long, holds a line break or would change the request's path
 	...[
 		['Printer', '.', printerErrors({ printerId: byId('.') })],
 		['Printer', '..', durstNode({ resource: 'printer', operation: 'get', printerId: byId('..') })],
@@ -138,7 +139,7 @@ const cases: HostileCase[] = [
 		target: durstNode({ resource: 'printer', operation: 'get', printerId: byId('P'.repeat(300)) }),
 		message: 'The "Printer" is longer than 256 characters',
 	},
-	// Headers of the custom call (classes 12 and 13)
+	// Headers of the custom call: none that frames the request, or that the client would mangle
 	...[
 		'Content-Length',
 		'Transfer-Encoding',
@@ -217,7 +218,7 @@ const cases: HostileCase[] = [
 		target: printers({ maxConcurrency: '={{ 0 }}' }),
 		message: '"Max Concurrent Requests" must be a whole number from 1 to 50',
 	},
-	// Logins (classes 6 and 15)
+	// Logins and credentials: nothing that would reach a header, a pattern or the server unchecked
 	{
 		name: 'a login holding NUL is not sent',
 		target: watcherToken(byEmail(expr('demo\u0000@example.com'))),

@@ -1,5 +1,5 @@
 /**
- * Defect classes 4 and 7: every exchange ends at its time limit or when the execution is cancelled,
+ * Servers that never answer, never finish or send too much: every exchange ends at its time limit or when the execution is cancelled,
  * whatever the server does, and an answer is read only up to 10 MiB. Time limits are shown by the
  * error messages, never asserted as durations.
  */

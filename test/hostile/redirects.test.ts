@@ -1,5 +1,5 @@
 /**
- * Defect class 1: redirects. The secret-bearing request (API key, password, token, the POST body)
+ * Redirects. The secret-bearing request (API key, password, token, the POST body)
  * never reaches another origin; a cross-origin redirect is an error naming where it pointed.
  */
 import type { Env, HostileCase } from './harness';

@@ -1,6 +1,7 @@
 /**
- * Defect classes 2, 3, 6, 7 and 15 (server side): secrets echoed back in every encoding or in part,
- * error pages that are huge or built to make a regex backtrack, and tokens that are not header values.
+ * Servers that echo a secret back in any encoding or in part, send error pages that are huge or built
+ * to make a regex backtrack, or hand out tokens that are no header value: the error shows no secret,
+ * is read in bounded time, and a bad token is neither cached nor sent.
  */
 import type { Env, HostileCase } from './harness';
 import { DURST_PASSWORD, DURST_USER, WATCHER_API_KEY, runCase, useServers } from './harness';
