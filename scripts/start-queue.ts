@@ -20,6 +20,7 @@ import {
 	step,
 	stopOnSignals,
 } from '../tools/n8n/demo';
+import type { RunningSimulators } from '../tools/simulators/cli';
 
 const WORKERS = Number(process.env.N8N_WORKERS ?? 2);
 const DURST_WEBHOOK_WORKFLOW = 'QueueDurstPrint1';
@@ -87,6 +88,10 @@ async function main(): Promise<void> {
 		return;
 	}
 
+	printHowToUse(cluster, sims);
+}
+
+function printHowToUse(cluster: N8nCluster, sims: RunningSimulators): void {
 	const base = cluster.main.baseUrl;
 	console.log(`
 n8n ${DEMO_VERSION} runs in queue mode: main at ${base}, ${WORKERS} workers (${cluster.workers

@@ -19,6 +19,7 @@ import {
 	stopOnSignals,
 } from '../tools/n8n/demo';
 import { N8nHost } from '../tools/n8n/n8nHost';
+import type { RunningSimulators } from '../tools/simulators/cli';
 
 async function main(): Promise<void> {
 	installHostIfMissing('n8n');
@@ -50,6 +51,10 @@ async function main(): Promise<void> {
 		return;
 	}
 
+	printHowToUse(host, sims);
+}
+
+function printHowToUse(host: N8nHost, sims: RunningSimulators): void {
 	console.log(`
 n8n is running at ${host.baseUrl}
 ${accessLines(sims)}
