@@ -79,7 +79,7 @@ export function nodeProperties<Session>(
 export async function route<Session>(
 	ctx: IExecuteFunctions,
 	resources: Array<ResourceModule<Session>>,
-	openDurstSession: (ctx: IExecuteFunctions) => Promise<Session>,
+	openSession: (ctx: IExecuteFunctions) => Promise<Session>,
 ): Promise<INodeExecutionData[][]> {
 	const resourceName = ctx.getNodeParameter('resource', 0) as string;
 	const operationName = ctx.getNodeParameter('operation', 0) as string;
@@ -92,7 +92,7 @@ export async function route<Session>(
 			`The operation "${resourceName}: ${operationName}" is not known to this node`,
 		);
 	}
-	const session = await openDurstSession(ctx);
+	const session = await openSession(ctx);
 	const concurrency = operation.concurrency === 'option' ? readConcurrency(ctx) : 1;
 	const output = await processItems(
 		ctx,

@@ -6,6 +6,8 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { wholeNumber } from './values';
+
 const MAX_CONCURRENCY_LIMIT = 50;
 /**
  * Ten in flight: close to the time of n8n's HTTP Request node (which starts every item at once)
@@ -37,7 +39,7 @@ export const timeoutOption: INodeProperties = {
 		'How long one request may take, answer included, before the item fails with a timeout error',
 };
 
-function wholeNumber(
+function readWholeNumber(
 	ctx: IExecuteFunctions,
 	name: string,
 	label: string,
@@ -45,8 +47,8 @@ function wholeNumber(
 	max: number,
 ): number {
 	const value = ctx.getNodeParameter(`options.${name}`, 0, fallback);
-	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > max) {
+	const number = wholeNumber(value, max);
+	if (number === undefined) {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`"${label}" must be a whole number from 1 to ${max}`,
@@ -59,7 +61,7 @@ function wholeNumber(
 }
 
 export function readConcurrency(ctx: IExecuteFunctions): number {
-	return wholeNumber(
+	return readWholeNumber(
 		ctx,
 		'maxConcurrency',
 		'Max Concurrent Requests',
@@ -70,7 +72,7 @@ export function readConcurrency(ctx: IExecuteFunctions): number {
 
 export function readTimeoutSeconds(ctx: IExecuteFunctions | ILoadOptionsFunctions): number {
 	if (!('getExecutionCancelSignal' in ctx)) return EDITOR_TIMEOUT_SECONDS;
-	return wholeNumber(
+	return readWholeNumber(
 		ctx,
 		'timeout',
 		'Timeout (Seconds)',

@@ -3,14 +3,14 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { durstApiRequest } from '../transport/request';
 import type { DurstSession } from '../transport/session';
-import { readDateRange, readJobId, readPrinterId, segment } from './read';
+import { segment } from '../../shared/ids';
+import { isRecord } from '../../shared/values';
+import { readDateRange, readJobId, readPrinterId } from './read';
 
 /** Lists come out as one item per element; anything else as one item. */
 export function toItems(body: unknown): IDataObject[] {
 	const wrap = (value: unknown): IDataObject =>
-		value && typeof value === 'object' && !Array.isArray(value)
-			? (value as IDataObject)
-			: { value: value as IDataObject[keyof IDataObject] };
+		isRecord(value) ? (value as IDataObject) : { value: value as IDataObject[keyof IDataObject] };
 	if (Array.isArray(body)) return body.map(wrap);
 	if (body === undefined || body === null || body === '') return [];
 	return [wrap(body)];

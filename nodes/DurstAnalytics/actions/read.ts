@@ -6,15 +6,10 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toDate } from '../../shared/dates';
-import { hasControlCharacters } from '../../shared/text';
+import { idProblem, idText } from '../../shared/ids';
+import { wholeNumber } from '../../shared/values';
 
-const MAX_ID_LENGTH = 256;
-
-/**
- * IDs become path segments. Encoding keeps "/" and "?" from changing the path for the server, but
- * "." and ".." survive encoding and would make `/printers/..` the list or the API root, and a
- * proxy that decodes `%2F` before routing would follow `..%2F`: no Durst ID holds a slash.
- */
+/** The item's ID, trimmed; an unusable one fails the item, naming the field and its problem. */
 function readId(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -22,14 +17,8 @@ function readId(
 	label: string,
 	hint: string,
 ) {
-	const value = ctx.getNodeParameter(name, itemIndex, '', { extractValue: true });
-	const id = typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
-	let problem: string | undefined;
-	if (!id) problem = 'is empty';
-	else if (id === '.' || id === '..') problem = `is "${id}", which is not an ID`;
-	else if (id.length > MAX_ID_LENGTH) problem = `is longer than ${MAX_ID_LENGTH} characters`;
-	else if (hasControlCharacters(id)) problem = 'holds a line break or control character';
-	else if (/[/\\]/.test(id)) problem = 'holds a "/" or "\\", which no ID has';
+	const id = idText(ctx.getNodeParameter(name, itemIndex, '', { extractValue: true })).trim();
+	const problem = idProblem(id);
 	if (problem) {
 		throw new NodeOperationError(ctx.getNode(), `The "${label}" ${problem}`, {
 			description: hint,
@@ -57,11 +46,6 @@ export function readJobId(ctx: IExecuteFunctions, itemIndex: number): string {
 		'Job ID',
 		'Enter the ID of a print job, e.g. from Job: Get Many.',
 	);
-}
-
-/** Path segments are user input: encoded so an ID cannot change the path. */
-export function segment(value: string): string {
-	return encodeURIComponent(value);
 }
 
 export function readDateRange(
@@ -105,8 +89,8 @@ export function readDateRange(
 export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
 	if (ctx.getNodeParameter('returnAll', itemIndex, false) === true) return Number.POSITIVE_INFINITY;
 	const value: unknown = ctx.getNodeParameter('limit', itemIndex, 50);
-	const limit = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+	const limit = wholeNumber(value);
+	if (limit === undefined) {
 		throw new NodeOperationError(ctx.getNode(), '"Limit" must be a whole number of at least 1', {
 			description: `It is ${JSON.stringify(value)?.slice(0, 100)}. Or turn on "Return All".`,
 			itemIndex,

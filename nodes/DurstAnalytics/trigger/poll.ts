@@ -5,20 +5,19 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { hasControlCharacters } from '../../shared/text';
-import { openPollSession } from '../transport/session';
+import { idProblem, MAX_ID_LENGTH } from '../../shared/ids';
 import * as jobFinished from './events/jobFinished';
 import * as newPrinterError from './events/newPrinterError';
 import * as printerStatusChanged from './events/printerStatusChanged';
-import type { PollRun } from './printers';
 import { MAX_PRINTERS } from './printers';
 import { DEFAULT_LOOK_BACK_HOURS, MAX_LOOK_BACK_HOURS } from './properties';
+import type { PollRun } from './run';
+import { startRun } from './run';
 import type { TriggerState } from './state';
 import { loadState, MAX_SEEN, saveState } from './state';
 import type { Late } from './windowed';
 import { nextWindow, sampleWindow, startWindow } from './windowed';
 
-const TIMEOUT_SECONDS = 60;
 /** Fetch Test Event looks this far back for real events and shows the newest few. */
 const SAMPLE_LOOKBACK_MS = 7 * 24 * 3_600_000;
 const SAMPLE_SIZE = 5;
@@ -39,16 +38,9 @@ function readList(ctx: IPollFunctions, name: string, label: string): string[] {
 		.map((entry: unknown) => (typeof entry === 'string' ? entry.trim() : entry))
 		.filter((entry: unknown) => entry !== '');
 	for (const entry of list) {
-		if (
-			typeof entry !== 'string' ||
-			entry === '.' ||
-			entry === '..' ||
-			entry.length > 256 ||
-			/[/\\]/.test(entry) ||
-			hasControlCharacters(entry)
-		) {
+		if (typeof entry !== 'string' || idProblem(entry) !== undefined) {
 			throw new NodeOperationError(ctx.getNode(), `"${label}" holds an entry that is not valid`, {
-				description: `The entry ${JSON.stringify(entry)?.slice(0, 100)} is not an ID (text of at most 256 characters without line breaks, slashes or backslashes).`,
+				description: `The entry ${JSON.stringify(entry)?.slice(0, 100)} is not an ID (text of at most ${MAX_ID_LENGTH} characters without line breaks, slashes or backslashes).`,
 			});
 		}
 	}
@@ -72,22 +64,6 @@ function lookBackMs(ctx: IPollFunctions): number {
 	return hours * 3_600_000;
 }
 
-/** Vendor times without an offset are read where the user says, else as n8n's own date fields are. */
-function timeZone(ctx: IPollFunctions): string {
-	const options = ctx.getNodeParameter('options', {}) as IDataObject;
-	const zone = options.timeZone ?? '';
-	if (zone === '') return ctx.getTimezone();
-	try {
-		if (typeof zone !== 'string') throw new RangeError();
-		new Intl.DateTimeFormat('en-US', { timeZone: zone });
-		return zone;
-	} catch {
-		throw new NodeOperationError(ctx.getNode(), '"Time Zone" is not a time zone', {
-			description: `Use an IANA name such as Europe/Vienna, or leave it empty for the workflow's time zone; it is ${JSON.stringify(zone)?.slice(0, 100)}.`,
-		});
-	}
-}
-
 function duration(ms: number): string {
 	const minutes = Math.round(ms / 60_000);
 	return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
@@ -100,7 +76,6 @@ function warnLate(run: PollRun, noun: string, late: Late, lookBack: number): voi
 	);
 }
 
-/** Entries are dated by the server's clock, so one far off moves them in or out of the window. */
 /** The memory's cap forgot hours inside the look-back window: late events from them go unreported. */
 function warnFloor(run: PollRun, noun: string, state: TriggerState, lookBack: number): void {
 	const { floor } = state.seen;
@@ -110,6 +85,7 @@ function warnFloor(run: PollRun, noun: string, state: TriggerState, lookBack: nu
 	);
 }
 
+/** Entries are dated by the server's clock, so one far off moves them in or out of the window. */
 function warnClock(run: PollRun, lookBack: number): void {
 	const offset = run.serverClockOffsetMs;
 	if (offset === undefined || Math.abs(offset) <= CLOCK_WARNING_MS) return;
@@ -217,13 +193,7 @@ async function pollOnce(ctx: IPollFunctions): Promise<INodeExecutionData[][] | n
 	const event = ctx.getNodeParameter('event', '') as string;
 	const chosen = readList(ctx, 'printerIds', 'Printer Names or IDs');
 	const lookBack = lookBackMs(ctx);
-	const zone = timeZone(ctx);
-	const run: PollRun = {
-		ctx,
-		session: await openPollSession(ctx, TIMEOUT_SECONDS),
-		now: Date.now(),
-		timeZone: zone,
-	};
+	const run = await startRun(ctx);
 	let items: IDataObject[];
 	if (event === newPrinterError.option.value)
 		items = await windowedPoll(run, newPrinterError, chosen, lookBack);

@@ -1,29 +1,15 @@
 /** The printers a poll looks at, and per-printer calls in which one missing printer stops nothing. */
-import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toDate } from '../../shared/dates';
-import { hasControlCharacters } from '../../shared/text';
-import { segment } from '../actions/read';
+import { idProblem, idText, segment } from '../../shared/ids';
+import { isRecord } from '../../shared/values';
 import { DurstForbiddenError, durstApiRequest } from '../transport/request';
-import type { DurstSession } from '../transport/session';
+import type { PollRun } from './run';
 
 /** Printers one poll visits at most: each costs a request per poll. */
 export const MAX_PRINTERS = 500;
-const MAX_ID_LENGTH = 256;
-
-export interface PollRun {
-	ctx: IPollFunctions;
-	session: DurstSession;
-	now: number;
-	/** Where times without an offset are read. */
-	timeZone: string;
-	/**
-	 * The server's clock minus n8n's, from the Date header of its last answer (1 s resolution),
-	 * or undefined when no answer had one.
-	 */
-	serverClockOffsetMs?: number;
-}
 
 export interface Printer {
 	id: string;
@@ -36,10 +22,8 @@ export interface Printer {
  * control character would forge log lines. Such a printer is left out, not a reason to fail the poll.
  */
 function printerId(value: unknown): string | undefined {
-	const id = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
-	if (id === '' || id === '.' || id === '..' || id.length > MAX_ID_LENGTH) return undefined;
-	if (/[/\\]/.test(id) || hasControlCharacters(id)) return undefined;
-	return id;
+	const id = idText(value);
+	return idProblem(id) === undefined ? id : undefined;
 }
 
 /** GET /api/v1/printers, entries without a usable `id` left out. */
@@ -62,7 +46,7 @@ export async function listPrinters(run: PollRun): Promise<Printer[]> {
 	const printers: Printer[] = [];
 	const ids = new Set<string>();
 	for (const entry of response.body as unknown[]) {
-		if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) continue;
+		if (!isRecord(entry)) continue;
 		const id = printerId((entry as IDataObject).id);
 		// A printer listed twice counts once (the first entry), or its status would flip every poll.
 		if (id === undefined || ids.has(id)) continue;
@@ -147,10 +131,7 @@ export async function periodEntries(
 			{ description: `The trigger expects a list of ${list}.` },
 		);
 	}
-	return (response.body as unknown[]).filter(
-		(entry): entry is IDataObject =>
-			typeof entry === 'object' && entry !== null && !Array.isArray(entry),
-	);
+	return (response.body as unknown[]).filter((entry): entry is IDataObject => isRecord(entry));
 }
 
 /** A vendor timestamp in ms (without an offset: in `timeZone`), or undefined when it is not a date. */

@@ -10,6 +10,8 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
+import { isRecord } from '../../shared/values';
+
 /** How far a window reaches past n8n's clock, for a printer clock a little ahead. */
 export const FUTURE_SKEW_MS = 5 * 60_000;
 /** After a long outage, a poll looks back at most this far. */
@@ -118,10 +120,6 @@ export function eventKey(...parts: unknown[]): string {
 export function statusText(value: unknown): string {
 	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 	return text.slice(0, MAX_STATUS_LENGTH);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isTime(value: unknown): value is number {

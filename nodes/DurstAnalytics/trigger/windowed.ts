@@ -7,7 +7,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { PollRun } from './printers';
+import type { PollRun } from './run';
 import type { TriggerState } from './state';
 import { FUTURE_SKEW_MS, MAX_EVENTS_PER_POLL, MAX_WINDOW_MS, Seen } from './state';
 

@@ -5,7 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 
-import { AUTOLOGIN_SCRIPT, PAGE_STYLE, buildAutologinPage, escapeHtml, page } from '../loginPage';
+import {
+	AUTOLOGIN_SCRIPT,
+	PAGE_STYLE,
+	buildAutologinPage,
+	escapeHtml,
+	page,
+} from '../autologinPage';
 import type { TicketProblem } from './tickets';
 
 export interface Page {

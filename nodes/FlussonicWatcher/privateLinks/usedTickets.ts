@@ -22,6 +22,7 @@ import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { LruMap } from '../../shared/lru';
+import { isRecord } from '../../shared/values';
 
 /** Entries per page: MAX_USED_TICKETS * ENTRY_LENGTH characters stay under 64 KB. */
 export const MAX_USED_TICKETS = 3_600;
@@ -62,10 +63,6 @@ function hashOf(ticketId: string): string {
 /** Rounded up, so an entry is kept at least as long as its ticket opens. */
 function minutesOf(epochMs: number): number {
 	return Math.ceil(epochMs / MINUTE_MS);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function count(entries: string): number {

@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { durstApiRequest } from '../../transport/request';
+import { segment } from '../../../shared/ids';
 import { showFor } from '../../../shared/operation';
+import { durstApiRequest } from '../../transport/request';
 import type { DurstSession } from '../../transport/session';
 import { toItems } from '../calls';
 import { optionsField, printerField } from '../fields';
-import { readPrinterId, segment } from '../read';
+import { readPrinterId } from '../read';
 
 const show = showFor('printer', 'get');
 

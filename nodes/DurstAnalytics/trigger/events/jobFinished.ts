@@ -1,10 +1,10 @@
 /** Job Finished: every job of the watched printers that has ended since it was last looked at. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { segment } from '../../actions/read';
+import { idProblem, idText, segment } from '../../../shared/ids';
 import { durstApiRequest } from '../../transport/request';
-import type { PollRun } from '../printers';
 import { eachPrinter, periodEntries, vendorTime, watchedPrinterIds } from '../printers';
+import type { PollRun } from '../run';
 import { eventKey } from '../state';
 import type { Finder, Found } from '../windowed';
 import { inWindow } from '../windowed';
@@ -57,8 +57,9 @@ export async function withInkConsumption(run: PollRun, events: Found[]): Promise
 	for (const event of events) {
 		const jobId = event.json.id;
 		try {
-			const id = typeof jobId === 'string' || typeof jobId === 'number' ? String(jobId) : '';
-			if (id === '' || id === '.' || id === '..' || id.length > 256)
+			const id = idText(jobId);
+			// A "/" or "\" is left to the request layer, whose refusal then names the cause.
+			if (idProblem(id, { segmentOnly: true }) !== undefined)
 				throw new Error('The job has no usable ID, so its ink consumption cannot be asked for');
 			const response = await durstApiRequest(run.session, {
 				method: 'GET',

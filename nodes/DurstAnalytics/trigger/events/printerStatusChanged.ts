@@ -1,8 +1,9 @@
 /** Printer Status Changed: printers whose status differs from the one the last poll saw. */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Printer, PollRun } from '../printers';
+import type { Printer } from '../printers';
 import { listPrinters } from '../printers';
+import type { PollRun } from '../run';
 import type { TriggerState } from '../state';
 import { MAX_EVENTS_PER_POLL, Seen, statusText } from '../state';
 

@@ -1,9 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { buildAutologinPage, buildLink } from '../../loginPage';
+import { buildAutologinPage } from '../../autologinPage';
+import { buildLink } from '../../legacyLoginPage';
 import { newTicketId, pagePath, sealTicket } from '../../privateLinks/tickets';
 import { showFor } from '../../../shared/operation';
+import { positiveNumber } from '../../../shared/values';
 import type { WatcherSession } from '../../transport/session';
 import { loginField, tokenOptionsField } from './fields';
 import { readTokenRequest } from './read';
@@ -168,13 +170,8 @@ function readLinkValidityMinutes(ctx: IExecuteFunctions, itemIndex: number): num
 		itemIndex,
 		DEFAULT_LINK_VALIDITY_MINUTES,
 	);
-	const minutes = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	if (
-		typeof minutes !== 'number' ||
-		!Number.isFinite(minutes) ||
-		minutes <= 0 ||
-		minutes > MAX_LINK_VALIDITY_MINUTES
-	) {
+	const minutes = positiveNumber(value, MAX_LINK_VALIDITY_MINUTES);
+	if (minutes === undefined) {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`"Link Validity (Minutes)" must be a positive number of minutes, at most ${MAX_LINK_VALIDITY_MINUTES} (31 days)`,

@@ -7,6 +7,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { toDate } from '../../../shared/dates';
 import { hasControlCharacters } from '../../../shared/text';
+import { positiveNumber } from '../../../shared/values';
 
 /** RFC 5321: a path (and so an address) is at most 254 characters; checked before any pattern runs. */
 const MAX_LOGIN_LENGTH = 254;
@@ -85,13 +86,8 @@ function positiveMinutes(
 	itemIndex: number,
 ): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
-	const minutes = typeof value === 'string' ? Number(value) : value;
-	if (
-		typeof minutes !== 'number' ||
-		!Number.isFinite(minutes) ||
-		minutes <= 0 ||
-		minutes > MAX_MINUTES
-	) {
+	const minutes = positiveNumber(value, MAX_MINUTES);
+	if (minutes === undefined) {
 		fail(
 			ctx,
 			itemIndex,

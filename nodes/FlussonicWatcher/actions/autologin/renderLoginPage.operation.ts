@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { buildAutologinPage, buildInvalidLinkPage, tokenProblem } from '../../loginPage';
+import { buildAutologinPage } from '../../autologinPage';
+import { buildInvalidLinkPage, tokenProblem } from '../../legacyLoginPage';
 import { showFor } from '../../../shared/operation';
 import type { WatcherSession } from '../../transport/session';
 import { autologinUrl } from '../../transport/session';

@@ -5,9 +5,8 @@ import { hasControlCharacters } from '../../../shared/text';
 import type { WatcherSession } from '../../transport/session';
 import { watcherApiRequest } from '../../transport/request';
 import { autologinUrl } from '../../transport/session';
+import { MAX_AUTOLOGIN_TOKEN_LENGTH } from '../../transport/vendor';
 import type { TokenRequest } from './read';
-
-const MAX_TOKEN_LENGTH = 2048;
 
 export interface TokenResult extends IDataObject {
 	login: string;
@@ -51,12 +50,12 @@ export async function generateToken(
 			itemIndex,
 		});
 	}
-	if (token.length > MAX_TOKEN_LENGTH || hasControlCharacters(token)) {
+	if (token.length > MAX_AUTOLOGIN_TOKEN_LENGTH || hasControlCharacters(token)) {
 		throw new NodeOperationError(
 			session.node,
 			'Watcher answered with an autologin token that cannot be used',
 			{
-				description: `The "autologin_token" is longer than ${MAX_TOKEN_LENGTH} characters or holds control characters. Is the Server URL that of a Watcher?`,
+				description: `The "autologin_token" is longer than ${MAX_AUTOLOGIN_TOKEN_LENGTH} characters or holds control characters. Is the Server URL that of a Watcher?`,
 				itemIndex,
 			},
 		);

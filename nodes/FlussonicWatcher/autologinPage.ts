@@ -1,7 +1,7 @@
 /**
  * The auto-login page. Watcher accepts an autologin token only as an HTML form POST, so a link a
- * person can click must lead to a page that posts the token; these functions build that page.
- * Pure functions: no n8n, no I/O.
+ * person can click must lead to a page that posts the token; these functions build that page and
+ * the frame every other page of the package shares. Pure functions: no n8n, no I/O.
  */
 
 const HTML_ESCAPES: Record<string, string> = {
@@ -15,20 +15,6 @@ const HTML_ESCAPES: Record<string, string> = {
 
 export function escapeHtml(value: string): string {
 	return value.replace(/[&<>"'`]/g, (char) => HTML_ESCAPES[char]);
-}
-
-/**
- * The documented shape is `login:unix-time:hex-salt:hex-signature`. The login part is free text
- * (an e-mail address can hold quotes and angle brackets), so only control characters are refused there.
- */
-const TOKEN_SHAPE = /^[^\u0000-\u001f\u007f]+:\d{1,12}:[0-9a-f]{1,64}:[0-9a-f]{8,128}$/i;
-const MAX_TOKEN_LENGTH = 2048;
-
-export function tokenProblem(token: unknown): string | undefined {
-	if (typeof token !== 'string' || token.trim() === '') return 'the token is empty';
-	if (token.length > MAX_TOKEN_LENGTH) return 'the token is too long to be an autologin token';
-	if (!TOKEN_SHAPE.test(token)) return 'the token does not look like a Watcher autologin token';
-	return undefined;
 }
 
 /** Inline on every page; its hash goes into the login page's Content-Security-Policy. */
@@ -72,22 +58,4 @@ export function buildAutologinPage(autologinUrl: string, token: string): string 
 			`<script>${AUTOLOGIN_SCRIPT}</script>`,
 		].join('\n'),
 	);
-}
-
-/** Shown instead of the auto-login page when the link's token is missing or malformed; posts nothing. */
-export function buildInvalidLinkPage(): string {
-	return page(
-		'Invalid sign-in link',
-		[
-			'<h1 id="invalid-link">This sign-in link is not valid</h1>',
-			'<p>The link is incomplete or has been altered. Ask for a new link.</p>',
-		].join('\n'),
-	);
-}
-
-/** The link a person clicks: the login page's public URL with the token as the `token` query parameter. */
-export function buildLink(linkBaseUrl: string, token: string): string {
-	const url = new URL(linkBaseUrl);
-	url.searchParams.set('token', token);
-	return url.toString();
 }
