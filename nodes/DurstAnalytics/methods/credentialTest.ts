@@ -6,7 +6,7 @@ import type {
 
 import { EDITOR_TIMEOUT_SECONDS } from '../../shared/runOptions';
 import { credentialTestNode, legacySend, testFailure } from '../../shared/transport/credentialTest';
-import type { Send } from '../../shared/transport/request';
+import type { Send } from '../../shared/transport/call';
 import { login } from '../transport/login';
 import { durstEndpoint, readAccount } from '../transport/session';
 

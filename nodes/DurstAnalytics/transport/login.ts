@@ -1,8 +1,10 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { Endpoint, Send } from '../../shared/transport/request';
-import { answerError, exchange, headerText, hostOf } from '../../shared/transport/request';
+import type { Endpoint, Send } from '../../shared/transport/call';
+import { answerError, exchange, headerText } from '../../shared/transport/request';
+import { hostOf } from '../../shared/url';
+import { isRecord } from '../../shared/values';
 import type { LoginResult } from '../tokenCache/cache';
 import { LOGIN_STATUSES, TOKEN_HEADER } from './vendor';
 
@@ -37,10 +39,7 @@ export async function login(
 	if (answer.statusCode < 200 || answer.statusCode >= 300) {
 		throw answerError(node, endpoint, call, answer, undefined, LOGIN_STATUSES);
 	}
-	const body =
-		answer.json && typeof answer.json === 'object' && !Array.isArray(answer.json)
-			? (answer.json as IDataObject)
-			: {};
+	const body = isRecord(answer.json) ? (answer.json as IDataObject) : {};
 	const details = { status: answer.statusCode, call: call.label };
 	const candidates = tokenFrom(answer.headers, body);
 	if (candidates.length === 0) {

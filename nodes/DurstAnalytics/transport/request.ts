@@ -2,10 +2,11 @@ import type { IDataObject, IHttpRequestMethods, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { headerProblem } from '../../shared/transport/headers';
-import type { Answer, Call } from '../../shared/transport/request';
-import { answerError, exchange, notJsonError, outsideBase } from '../../shared/transport/request';
-import { LruMap } from '../../shared/lru';
+import type { Answer, Call } from '../../shared/transport/call';
+import { answerError, exchange, notJsonError } from '../../shared/transport/request';
 import type { CachedToken } from '../tokenCache/cache';
+import { resolveApiUrl } from './apiUrl';
+import { aliveSince, printerList, probesSoFar } from './probe';
 import type { DurstSession } from './session';
 import { TOKEN_HEADER } from './vendor';
 
@@ -28,42 +29,6 @@ interface DurstResponse {
 	body: unknown;
 	token: CachedToken;
 }
-
-/**
- * Resolves a user-supplied API path against the server. The token must never travel to another
- * host, so anything that is not a plain path on the credential's origin is refused before any request.
- */
-function resolveApiUrl(
-	baseUrl: string,
-	path: unknown,
-): { url: string; pathname: string } | { problem: string } {
-	if (typeof path !== 'string' || path.trim() === '') return { problem: 'the path is empty' };
-	const trimmed = path.trim();
-	if (trimmed.length > 2048) return { problem: 'the path is longer than 2048 characters' };
-	if (/[\u0000-\u001f\u007f\s\\]/.test(trimmed)) {
-		return { problem: 'the path contains spaces, control characters or backslashes' };
-	}
-	if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) {
-		return {
-			problem: "the path is an absolute URL; only paths on the credential's server are allowed",
-		};
-	}
-	if (trimmed.startsWith('//'))
-		return { problem: 'the path starts with "//", which would name another host' };
-	const relative = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
-	let resolved: URL;
-	try {
-		resolved = new URL(`${baseUrl}${relative}`);
-	} catch {
-		return { problem: 'the path does not form a valid URL with the server URL' };
-	}
-	const outside = outsideBase(baseUrl, resolved);
-	if (outside !== undefined) return { problem: outside };
-	return { url: resolved.toString(), pathname: resolved.pathname };
-}
-
-/** The call every Durst user may make: its answer tells a live token from a dead one. */
-const PRINTER_LIST_PATH = '/api/v1/printers';
 
 /**
  * A call the Durst user may not make: Analytics refused it (403) while the same token was alive,
@@ -104,54 +69,6 @@ function freshTokenRefused(node: INode, session: DurstSession, call: Call, itemI
 	);
 }
 
-/**
- * Whether a token was alive, by the printer list. Probes are numbered in the order they start;
- * `seen` is the number of probes started when the refusal arrived. A token that died never comes
- * back, so a probe started after the refusal that finds the token alive proves it was alive when
- * refused; callers refused at once share one probe. A dead verdict of any probe means re-login.
- */
-interface Probe {
-	seq: number;
-	alive: Promise<boolean>;
-}
-const probes = new LruMap<string, Probe>(100);
-let probesStarted = 0;
-
-async function probeToken(session: DurstSession, list: Call, token: string): Promise<boolean> {
-	const call = { ...list, headers: { [TOKEN_HEADER]: token } };
-	const answer = await exchange(session.node, session.endpoint, call, session.send);
-	if (answer.statusCode === 401 || answer.statusCode === 403) return false;
-	if (answer.statusCode >= 200 && answer.statusCode < 300) return true;
-	throw answerError(session.node, session.endpoint, call, answer);
-}
-
-async function aliveSince(
-	session: DurstSession,
-	list: Call,
-	token: string,
-	seen: number,
-): Promise<boolean> {
-	let probe = probes.get(token);
-	if (probe && probe.seq <= seen) {
-		// Started before the refusal arrived: only a dead verdict of it tells anything.
-		if (!(await probe.alive.catch(() => true))) return false;
-		probe = probes.get(token);
-	}
-	if (!probe || probe.seq <= seen) {
-		probesStarted += 1;
-		probe = { seq: probesStarted, alive: probeToken(session, list, token) };
-		probes.set(token, probe);
-	}
-	return await probe.alive;
-}
-
-/** GET of the printer list as a Call, the way durstApiRequest builds calls. */
-function printerList(session: DurstSession): Call {
-	const target = resolveApiUrl(session.endpoint.baseUrl, PRINTER_LIST_PATH);
-	if ('problem' in target) throw new Error(`the printer list is out of reach: ${target.problem}`);
-	return { method: 'GET', url: target.url, label: `GET ${target.pathname}` };
-}
-
 function checkedHeaders(node: INode, headers: Record<string, string>, itemIndex?: number) {
 	for (const [name, value] of Object.entries(headers)) {
 		const problem = headerProblem(name, value, [TOKEN_HEADER]);
@@ -167,6 +84,88 @@ function checkedHeaders(node: INode, headers: Record<string, string>, itemIndex?
 		}
 	}
 	return headers;
+}
+
+/**
+ * After a 403: returns when the token is dead (a login and a retry may help), throws when it lives,
+ * since then the call itself is forbidden and no login is made, so a forbidden item cannot cost a
+ * login per item. Called at once when the refusal arrives, so the probes it counts as earlier are.
+ */
+async function checkForbidden(
+	session: DurstSession,
+	call: Call,
+	token: string,
+	itemIndex?: number,
+): Promise<void> {
+	const { node } = session;
+	const seen = probesSoFar();
+	const list = printerList(session);
+	// A refused printer list is its own evidence: every user may read it.
+	const isList = call.method === 'GET' && call.url.replace(/\/$/, '') === list.url;
+	let alive: boolean;
+	try {
+		alive = !isList && (await aliveSince(session, list, token, seen));
+	} catch (error) {
+		const reason = error instanceof Error ? error.message : String(error);
+		throw new NodeApiError(
+			node,
+			{ status: 403, call: call.label },
+			{
+				message: `Durst Analytics refused ${call.label} (403), and the check whether the token is still valid failed`,
+				description: `The check (${list.label}) failed: ${reason}`,
+				httpCode: '403',
+				itemIndex,
+			},
+		);
+	}
+	if (alive) {
+		const evidence =
+			'Analytics refused the call while it accepted the same token on the printer list';
+		throw forbidden(node, session, call, evidence, itemIndex);
+	}
+}
+
+/**
+ * A refused token (a 401, or a 403 of a dead token): one shared login and one retry, unless the
+ * token was refused right after its own login a moment ago. A refusal after that login ends the
+ * call without another.
+ */
+async function retryWithNewLogin(
+	session: DurstSession,
+	call: Call,
+	refused: { token: CachedToken; answer: Answer },
+	attempt: (token: string) => Promise<Answer>,
+	itemIndex?: number,
+): Promise<{ token: CachedToken; answer: Answer }> {
+	const { node } = session;
+	let { token, answer } = refused;
+	// A token refused right after its login stays so for a while: no login per item.
+	if (!session.cache.wasRefusedAfterLogin(token.token)) {
+		token = await session.cache.refresh(token.token);
+		session.endpoint.secrets.add(token.token);
+		answer = await attempt(token.token);
+	}
+	if (answer.statusCode === 401) {
+		session.cache.refusedAfterLogin(token.token);
+		throw freshTokenRefused(node, session, call, itemIndex);
+	}
+	if (answer.statusCode === 403) {
+		session.cache.refusedAfterLogin(token.token);
+		const evidence = 'Analytics refused the call with the token of a login made for it moments ago';
+		throw forbidden(node, session, call, evidence, itemIndex);
+	}
+	return { token, answer };
+}
+
+/** The answer's headers for the item, without the token. */
+function publicHeaders(headers: Record<string, unknown>): IDataObject {
+	const shown: IDataObject = {};
+	for (const [name, value] of Object.entries(headers)) {
+		if (name.toLowerCase() !== TOKEN_HEADER && value !== undefined) {
+			shown[name] = value as IDataObject[string];
+		}
+	}
+	return shown;
 }
 
 /**
@@ -210,50 +209,15 @@ export async function durstApiRequest(
 	let token = await session.cache.get();
 	session.endpoint.secrets.add(token.token);
 	let answer = await attempt(token.token);
-	if (answer.statusCode === 403) {
-		const seen = probesStarted;
-		const list = printerList(session);
-		// A refused printer list is its own evidence: every user may read it.
-		const isList = call.method === 'GET' && call.url.replace(/\/$/, '') === list.url;
-		let alive: boolean;
-		try {
-			alive = !isList && (await aliveSince(session, list, token.token, seen));
-		} catch (error) {
-			const reason = error instanceof Error ? error.message : String(error);
-			throw new NodeApiError(
-				node,
-				{ status: 403, call: call.label },
-				{
-					message: `Durst Analytics refused ${call.label} (403), and the check whether the token is still valid failed`,
-					description: `The check (${list.label}) failed: ${reason}`,
-					httpCode: '403',
-					itemIndex,
-				},
-			);
-		}
-		if (alive) {
-			const evidence =
-				'Analytics refused the call while it accepted the same token on the printer list';
-			throw forbidden(node, session, call, evidence, itemIndex);
-		}
-	}
+	if (answer.statusCode === 403) await checkForbidden(session, call, token.token, itemIndex);
 	if (answer.statusCode === 401 || answer.statusCode === 403) {
-		// A token refused right after its login stays so for a while: no login per item.
-		if (!session.cache.wasRefusedAfterLogin(token.token)) {
-			token = await session.cache.refresh(token.token);
-			session.endpoint.secrets.add(token.token);
-			answer = await attempt(token.token);
-		}
-		if (answer.statusCode === 401) {
-			session.cache.refusedAfterLogin(token.token);
-			throw freshTokenRefused(node, session, call, itemIndex);
-		}
-		if (answer.statusCode === 403) {
-			session.cache.refusedAfterLogin(token.token);
-			const evidence =
-				'Analytics refused the call with the token of a login made for it moments ago';
-			throw forbidden(node, session, call, evidence, itemIndex);
-		}
+		({ token, answer } = await retryWithNewLogin(
+			session,
+			call,
+			{ token, answer },
+			attempt,
+			itemIndex,
+		));
 	}
 	if (answer.statusCode === 404 && request.notFoundIsAnswer === true) {
 		return { statusCode: 404, headers: {}, body: undefined, token };
@@ -264,15 +228,9 @@ export async function durstApiRequest(
 	if (request.expectJson && !answer.isJson) {
 		throw notJsonError(node, session.endpoint, call, answer, itemIndex);
 	}
-	const responseHeaders: IDataObject = {};
-	for (const [name, value] of Object.entries(answer.headers)) {
-		if (name.toLowerCase() !== TOKEN_HEADER && value !== undefined) {
-			responseHeaders[name] = value as IDataObject[string];
-		}
-	}
 	return {
 		statusCode: answer.statusCode,
-		headers: responseHeaders,
+		headers: publicHeaders(answer.headers),
 		body: answer.isJson ? answer.json : answer.text,
 		token,
 	};

@@ -9,11 +9,11 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { cancelSignalOf, readTimeoutSeconds } from '../../shared/runOptions';
-import type { Endpoint, Send } from '../../shared/transport/request';
+import type { Endpoint, Send } from '../../shared/transport/call';
 import { SecretSet } from '../../shared/transport/secrets';
 import { hasControlCharacters } from '../../shared/text';
 import { normalizeServerUrl } from '../../shared/url';
-import type { StaticDataLike } from '../tokenCache/cache';
+import type { StaticDataLike } from '../tokenCache/staticEntries';
 import { DurstTokenCache } from '../tokenCache/cache';
 import { login } from './login';
 import { CREDENTIAL_TYPE, DURST } from './vendor';

@@ -84,24 +84,11 @@ function outcomeOf(refusal: Refusal): Outcome {
 	return 'invalid';
 }
 
-export async function loginPageWebhook(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const options = ctx.getNodeParameter('options', {}) as IDataObject;
-	const requireClick = options.requireClick === true;
-	// Nodes saved before the option existed output every visit, as they always did.
-	const outputEachVisit = options.outputEachVisit !== false;
-	if (ctx.getWebhookName() === 'setup') {
-		// A GET, from a person, a preview bot or a scanner: no secret, nothing redeemed, no execution.
-		send(ctx, readerPage(requireClick));
-		return { noWebhookResponse: true };
-	}
+type Visit = (outcome: Outcome, login: string | null, extra?: IDataObject) => IWebhookResponseData;
 
-	const node = ctx.getNode();
-	const now = Date.now();
-	const visit = (
-		outcome: Outcome,
-		login: string | null,
-		extra: IDataObject = {},
-	): IWebhookResponseData =>
+/** What a POST answers n8n: one item saying what happened, unless Output Each Visit is off. */
+function visitOf(ctx: IWebhookFunctions, now: number, outputEachVisit: boolean): Visit {
+	return (outcome, login, extra = {}) =>
 		// n8n saves static data with the answer, execution or not: the used mark is kept either way.
 		!outputEachVisit && outcome !== 'notSetUp'
 			? { noWebhookResponse: true }
@@ -121,7 +108,18 @@ export async function loginPageWebhook(ctx: IWebhookFunctions): Promise<IWebhook
 						],
 					],
 				};
+}
 
+/**
+ * The page's key and the ticket opened with it. A ticket sealed under another key reads the
+ * credential again once: it may have changed since its key was kept.
+ */
+async function openWithPageKey(
+	ctx: IWebhookFunctions,
+	now: number,
+	sealed: unknown,
+): Promise<{ page: PageKey; opened: Opened }> {
+	const node = ctx.getNode();
 	const scope = `${ctx.getWorkflow().id ?? ''}|${node.id}`;
 	const keyScope = `${scope}|${node.credentials?.[CREDENTIAL_TYPE]?.id ?? ''}`;
 	const read = async (): Promise<PageKey> => {
@@ -131,17 +129,33 @@ export async function loginPageWebhook(ctx: IWebhookFunctions): Promise<IWebhook
 		const key = await ticketKey(apiKeyOf(node, data.apiKey), new URL(baseUrl).origin).derive();
 		return { baseUrl, key };
 	};
+	let page = await pageKey(keyScope, now, read);
+	let opened = openTicket(page.key, sealed, now);
+	if ('problem' in opened && opened.problem === 'unknownKey') {
+		page = await pageKey(keyScope, now, read, true);
+		opened = openTicket(page.key, sealed, now);
+	}
+	return { page, opened };
+}
+
+export async function loginPageWebhook(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const requireClick = options.requireClick === true;
+	// Nodes saved before the option existed output every visit, as they always did.
+	const outputEachVisit = options.outputEachVisit !== false;
+	if (ctx.getWebhookName() === 'setup') {
+		// A GET, from a person, a preview bot or a scanner: no secret, nothing redeemed, no execution.
+		send(ctx, readerPage(requireClick));
+		return { noWebhookResponse: true };
+	}
+
+	const now = Date.now();
+	const visit = visitOf(ctx, now, outputEachVisit);
 	const body = ctx.getBodyData();
 	let page: PageKey;
 	let opened: Opened;
 	try {
-		page = await pageKey(keyScope, now, read);
-		opened = openTicket(page.key, body.ticket, now);
-		if ('problem' in opened && opened.problem === 'unknownKey') {
-			// Sealed under another key: the credential may have changed since its key was kept.
-			page = await pageKey(keyScope, now, read, true);
-			opened = openTicket(page.key, body.ticket, now);
-		}
+		({ page, opened } = await openWithPageKey(ctx, now, body.ticket));
 	} catch (error) {
 		// The visitor gets a page; whoever runs the workflow gets the reason (it names no secret).
 		send(ctx, refusalPage('notSetUp'));

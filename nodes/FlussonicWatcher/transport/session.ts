@@ -9,7 +9,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { cancelSignalOf, readTimeoutSeconds } from '../../shared/runOptions';
-import type { Endpoint, Send } from '../../shared/transport/request';
+import type { Endpoint, Send } from '../../shared/transport/call';
 import { SecretSet } from '../../shared/transport/secrets';
 import { normalizeServerUrl } from '../../shared/url';
 import type { TicketKey } from '../privateLinks/tickets';

@@ -10,7 +10,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import type { Send } from './request';
+import type { Send } from './call';
 
 /** Stands in for a node in errors: a credential test has none. */
 export function credentialTestNode(type: string): INode {
