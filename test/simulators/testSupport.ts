@@ -4,7 +4,14 @@
  */
 import { connect } from 'node:net';
 
-import type { DurstSimulator } from '../../tools/simulators/durst';
+import { DurstSimulator } from '../../tools/simulators/durst';
+import type {
+	DurstError,
+	DurstInkConsumption,
+	DurstJob,
+	DurstPrinter,
+	DurstPrinterDetail,
+} from '../../tools/simulators/durst';
 import type { WatcherSimulator } from '../../tools/simulators/watcher';
 
 /** A fixed instant (a Saturday noon UTC) so that time-grid data is predictable. */
@@ -91,6 +98,94 @@ export function durstApi(
 		...init,
 		headers: { ...headers, ...(init.headers as Record<string, string> | undefined) },
 	});
+}
+
+// -- Durst timeline ------------------------------------------------------------------------------
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const iso = (ms: number): string => new Date(ms).toISOString();
+export const range = (from: number, to: number): string =>
+	JSON.stringify({ startDate: iso(from), endDate: iso(to) });
+/** Id of the n-th scripted job (counted over the whole simulator, from 0) of printer number `printer`. */
+export const scriptedJobId = (printer: number, n: number): number =>
+	printer * 10_000_000 + 9_000_000 + n;
+
+export const ZERO_INK: DurstInkConsumption = {
+	cyan: 0,
+	magenta: 0,
+	yellow: 0,
+	black: 0,
+	lightCyan: 0,
+	lightMagenta: 0,
+	white: 0,
+};
+
+/** A Durst simulator at T0 with a logged-in token, fresh for each test, and calls against it. */
+export interface TimelineFixture {
+	readonly sim: DurstSimulator;
+	/** Replace it after a restart (a new login). */
+	token: string;
+	api(path: string, init?: RequestInit): Promise<Response>;
+	/** A POST that must answer 200; its JSON body. */
+	post<T>(path: string, body: string): Promise<T>;
+	/** A GET that must answer 200; its JSON body. */
+	get<T>(path: string): Promise<T>;
+	errorsOf(id: string, body?: string): Promise<DurstError[]>;
+	jobsOf(id: string, body?: string): Promise<DurstJob[]>;
+	/** Ids of the printer list. */
+	listed(): Promise<string[]>;
+	statusOf(id: string): Promise<string>;
+	/** `/__sim/timeline` with `body` as JSON (a string as is); GET sends no body. */
+	admin(body: unknown, method?: string): Promise<Response>;
+}
+
+/** Registers the start and stop of the simulator around each test of the calling `describe`. */
+export function useTimelineSimulator(): TimelineFixture {
+	let current: DurstSimulator | undefined;
+	beforeEach(async () => {
+		current = await DurstSimulator.start({ now: fixedClock });
+		fixture.token = await durstLogin(current);
+	});
+	afterEach(async () => {
+		await current?.stop();
+	});
+	const sim = (): DurstSimulator => {
+		if (current === undefined) throw new Error('the timeline simulator runs only inside a test');
+		return current;
+	};
+	const fixture: TimelineFixture = {
+		get sim() {
+			return sim();
+		},
+		token: '',
+		api: (path, init) => durstApi(sim(), path, fixture.token, init),
+		post: async <T>(path: string, body: string): Promise<T> => {
+			const response = await fixture.api(path, { method: 'POST', body });
+			expect(response.status).toBe(200);
+			return readJson<T>(response);
+		},
+		get: async <T>(path: string): Promise<T> => {
+			const response = await fixture.api(path);
+			expect(response.status).toBe(200);
+			return readJson<T>(response);
+		},
+		errorsOf: (id, body = LAST_24H) =>
+			fixture.post<DurstError[]>(`/api/v1/printers/${id}/errors`, body),
+		jobsOf: (id, body = LAST_24H) => fixture.post<DurstJob[]>(`/api/v1/printers/${id}/jobs`, body),
+		listed: async () =>
+			(await fixture.get<DurstPrinter[]>('/api/v1/printers')).map((printer) => printer.id),
+		statusOf: async (id) =>
+			(await fixture.get<DurstPrinterDetail>(`/api/v1/printers/${id}`)).status,
+		admin: (body, method = 'POST') =>
+			fetch(`${sim().url}/__sim/timeline`, {
+				method,
+				...(method === 'GET'
+					? {}
+					: { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+			}),
+	};
+	return fixture;
 }
 
 // -- raw HTTP --------------------------------------------------------------------------------------
