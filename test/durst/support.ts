@@ -21,10 +21,15 @@ export let user: { username: string; password: string };
 const allPasswords: string[] = [];
 let userCounter = 0;
 
-/** Starts the simulator for this test file and resets it, with a new user, before each test. */
-export function useDurstSimulator(): void {
+/**
+ * Starts the simulator for this test file (`start` for one of another kind) and resets it, with a
+ * new user, before each test.
+ */
+export function useDurstSimulator(
+	start: () => Promise<DurstSimulator> = async () => await DurstSimulator.start(),
+): void {
 	beforeAll(async () => {
-		sim = await DurstSimulator.start();
+		sim = await start();
 	});
 
 	afterAll(async () => {

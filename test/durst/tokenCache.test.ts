@@ -26,6 +26,9 @@ import {
 
 useDurstSimulator();
 
+// A new process is a fresh module registry that loads n8n-core again: seconds on a busy machine.
+jest.setTimeout(90_000);
+
 describe('the token cache', () => {
 	test('a second execution with the saved static data makes 0 login calls, in a new process', async () => {
 		const first = await run([logIn(), printers()]);

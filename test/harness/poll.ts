@@ -13,7 +13,7 @@ import type {
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { DURST_TRIGGER_TYPE, makeAdditionalData, nodeTypes } from './engine';
+import { DURST_TRIGGER_TYPE, makeAdditionalData, nodeTypes } from './package';
 
 export const TRIGGER_NAME = 'Durst Analytics Trigger';
 

@@ -21,7 +21,8 @@ import type {
 import { Workflow } from 'n8n-workflow';
 
 import type { FlussonicWatcherLoginPage } from '../../nodes/FlussonicWatcher/FlussonicWatcherLoginPage.node';
-import { makeAdditionalData, runNodes, WATCHER_TYPE } from '../harness/engine';
+import { runNodes, WATCHER_TYPE } from '../harness/engine';
+import { makeAdditionalData } from '../harness/package';
 
 export const LOGIN_PAGE_TYPE = 'n8n-nodes-watcher-durst.flussonicWatcherLoginPage';
 

@@ -1,5 +1,5 @@
 /**
- * The trigger's edges found by review: a cursor held back for carried-over events must not reach
+ * The trigger's edge cases: a cursor held back for carried-over events must not reach
  * events already forgotten; entries dated past the window are neither reported nor remembered;
  * overlapping polls do not both report; server printer IDs that would change the path or forge
  * a log line, and printers listed twice, are left out.

@@ -5,11 +5,12 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { errorOf, expectNoSecrets } from './harness/assertions';
-import { DURST_TYPE, runNodes } from './harness/engine';
-import type { NodeSpec, RunResult } from './harness/engine';
-import type { SimRequest } from '../tools/simulators/common';
-import { DURST_ENDPOINTS, DurstSimulator } from '../tools/simulators/durst';
+import { errorOf, expectNoSecrets } from '../harness/assertions';
+import { DURST_TYPE, runNodes } from '../harness/engine';
+import type { NodeSpec, RunResult } from '../harness/engine';
+import type { SimRequest } from '../../tools/simulators/common';
+import { DURST_ENDPOINTS, DurstSimulator } from '../../tools/simulators/durst';
+import { credentials, expectLogsWithoutSecrets, user, useDurstSimulator } from './support';
 
 /** Restarts (every token dies) on the arrival of the n-th call of one printer, mid-run. */
 class RestartingSimulator extends DurstSimulator {
@@ -33,31 +34,12 @@ const ALLOWED = 'P-1001';
 const FORBIDDEN = 'P-1002';
 
 let sim: RestartingSimulator;
-let user: { username: string; password: string };
-let counter = 0;
-
-beforeAll(async () => {
-	sim = await new RestartingSimulator({ forbiddenPrinters: [FORBIDDEN] }).start();
-});
-
-afterAll(async () => {
-	await sim.stop();
-});
+useDurstSimulator(
+	async () => (sim = await new RestartingSimulator({ forbiddenPrinters: [FORBIDDEN] }).start()),
+);
 
 beforeEach(() => {
-	counter += 1;
-	// Each test its own user: the process-memory token layer of one test cannot serve another.
-	user = { username: `forbidden-${counter}`, password: `pa ss&${counter}?` };
-	sim.setUsers([user]);
-	sim.resetCounters();
-	sim.clearFailures();
 	sim.restartOn(0);
-	sim.latencyMs = 0;
-	sim.rejectStatus = 401;
-});
-
-const credentials = () => ({
-	durstAnalyticsApi: { baseUrl: sim.url, ...user, ignoreSslIssues: false },
 });
 
 function getPrinter(maxConcurrency?: number): NodeSpec {
@@ -224,3 +206,5 @@ test.each([
 		await sim.waitForStalled(0, 5_000);
 	},
 );
+
+expectLogsWithoutSecrets();
