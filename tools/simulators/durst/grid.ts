@@ -13,7 +13,7 @@ export type Range = { from: number; to: number };
 export type Timed<T> = { at: number; value: T };
 
 /** Cheap deterministic hash of a slot number, to vary fixture data without randomness. */
-export function mix(slot: number, seed: number): number {
+function mix(slot: number, seed: number): number {
 	let h = Math.imul(slot ^ seed, 0x9e3779b1) >>> 0;
 	h = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> 0;
 	return (h ^ (h >>> 13)) >>> 0;

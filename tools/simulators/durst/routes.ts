@@ -18,7 +18,7 @@ import { DURST_AUTH_HEADER, DURST_ECHO_HEADER, DURST_ENDPOINTS, DURST_PATHS } fr
 type PrinterAnswer = (printer: DurstTimelinePrinter) => SimResponse;
 
 /** A method other than `allowed` gets 405, counted under the path template with the actual method. */
-export function only(
+function only(
 	method: string,
 	allowed: string,
 	endpoint: string,
