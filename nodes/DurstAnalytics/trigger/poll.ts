@@ -10,17 +10,20 @@ import * as jobFinished from './events/jobFinished';
 import * as newPrinterError from './events/newPrinterError';
 import * as printerStatusChanged from './events/printerStatusChanged';
 import { MAX_PRINTERS } from './printers';
+import { asSample, madeUpError, madeUpJob } from './samples';
 import { DEFAULT_LOOK_BACK_HOURS, MAX_LOOK_BACK_HOURS } from './properties';
 import type { PollRun } from './run';
 import { startRun } from './run';
 import type { TriggerState } from './state';
 import { loadState, MAX_SEEN, saveState } from './state';
-import type { Late } from './windowed';
+import type { Finder, Found, Late } from './windowed';
 import { nextWindow, sampleWindow, startWindow } from './windowed';
 
 /** Fetch Test Event looks this far back for real events and shows the newest few. */
 const SAMPLE_LOOKBACK_MS = 7 * 24 * 3_600_000;
 const SAMPLE_SIZE = 5;
+/** With none of those, it shows the newest event of this longer period, marked as a sample. */
+const OLD_SAMPLE_LOOKBACK_DAYS = 90;
 /** A server clock further off than this is worth a line in the log: Date headers have 1 s steps. */
 const CLOCK_WARNING_MS = 5 * 60_000;
 
@@ -101,11 +104,30 @@ function warnClock(run: PollRun, lookBack: number): void {
 	);
 }
 
-function nothingToShow(ctx: IPollFunctions, what: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `No ${what} on the watched printers`, {
-		description:
-			'Fetch Test Event shows the newest real events, and there are none. Once the workflow is active, it starts when one happens.',
-	});
+/**
+ * Fetch Test Event with no event in the last 7 days: the newest one of a longer period, or one of
+ * the event's shape with made-up values, marked as a sample either way, so the user can map fields.
+ */
+async function olderSample(
+	run: PollRun,
+	event: typeof newPrinterError | typeof jobFinished,
+	find: Finder,
+	finish: (found: Found[]) => Promise<IDataObject[]>,
+	chosen: string[],
+	withInk: boolean,
+): Promise<IDataObject[]> {
+	const none = `No ${event.noun} in the last 7 days on the watched printers`;
+	const older = await sampleWindow(run, find, OLD_SAMPLE_LOOKBACK_DAYS * 24 * 3_600_000, 1);
+	if (older.length > 0) {
+		const notice = `${none}: this is the newest one of the last ${OLD_SAMPLE_LOOKBACK_DAYS} days, shown as a sample to map fields from. Once the workflow is published, new ones start it.`;
+		return (await finish(older)).map((json) => asSample(json, notice));
+	}
+	const json =
+		event === jobFinished
+			? madeUpJob(chosen[0], run.now, withInk)
+			: madeUpError(chosen[0], run.now);
+	const notice = `No ${event.noun} in the last ${OLD_SAMPLE_LOOKBACK_DAYS} days on the watched printers: this sample has made-up values, to map fields from. Once the workflow is published, real ones start it.`;
+	return [asSample(json, notice)];
 }
 
 async function windowedPoll(
@@ -118,13 +140,13 @@ async function windowedPoll(
 	const find = event.finder(chosen);
 	const withInk =
 		event === jobFinished && ctx.getNodeParameter('includeInkConsumption', false) === true;
-	const finish = async (found: Awaited<ReturnType<typeof sampleWindow>>) =>
+	const finish = async (found: Found[]) =>
 		withInk ? await jobFinished.withInkConsumption(run, found) : found.map((entry) => entry.json);
 
 	if (ctx.getMode() === 'manual') {
 		const found = await sampleWindow(run, find, SAMPLE_LOOKBACK_MS, SAMPLE_SIZE);
 		warnClock(run, lookBack);
-		if (found.length === 0) throw nothingToShow(ctx, `${event.noun} in the last 7 days`);
+		if (found.length === 0) return await olderSample(run, event, find, finish, chosen, withInk);
 		return await finish(found);
 	}
 	const staticData = ctx.getWorkflowStaticData('node');
@@ -152,11 +174,7 @@ async function statusPoll(run: PollRun, chosen: string[]): Promise<IDataObject[]
 	const staticData = ctx.getWorkflowStaticData('node');
 	const state = loadState(staticData, event, run.now);
 	if (ctx.getMode() === 'manual') {
-		const items = await printerStatusChanged.sample(run, filter, state);
-		const what =
-			toStatus.length > 0 ? `printer in the status ${toStatus.join(' or ')} now` : 'printer';
-		if (items.length === 0) throw nothingToShow(ctx, what);
-		return items;
+		return await printerStatusChanged.sample(run, filter, state);
 	}
 	if (state === undefined) {
 		saveState(staticData, event, await printerStatusChanged.start(run, filter));

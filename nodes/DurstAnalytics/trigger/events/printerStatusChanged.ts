@@ -4,6 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { Printer } from '../printers';
 import { listPrinters } from '../printers';
 import type { PollRun } from '../run';
+import { asSample, madeUpPrinter } from '../samples';
 import type { TriggerState } from '../state';
 import { MAX_EVENTS_PER_POLL, Seen, statusText } from '../state';
 
@@ -76,14 +77,34 @@ export async function next(
 	return { events, state: { cursor: run.now, seen: new Seen(run.now), statuses } };
 }
 
-/** For "Fetch Test Event": the printers now in a wanted status, with the status last seen. */
+/**
+ * For "Fetch Test Event": the printers now in a wanted status, with the status last seen. With
+ * none, the first watched printer as a change to the first wanted status would report it (or a
+ * made-up printer when none is watched), marked as a sample: the user needs fields to map, and
+ * the normal case is that no printer is broken down.
+ */
 export async function sample(
 	run: PollRun,
 	filter: StatusFilter,
 	state: TriggerState | undefined,
 ): Promise<IDataObject[]> {
 	const printers = await watchedPrinters(run, filter);
-	return printers
+	const now = printers
 		.filter((printer) => wanted(filter, statusText(printer.json.status)))
 		.map((printer) => item(printer, state?.statuses.get(printer.id) ?? null));
+	if (now.length > 0) return now;
+	const toStatus = filter.toStatus[0] ?? 'Breakdown';
+	const none =
+		filter.toStatus.length > 0
+			? `No watched printer is in the status ${filter.toStatus.join(' or ')} now`
+			: 'No printer is watched';
+	const real = printers[0];
+	const madeUp = madeUpPrinter(filter.chosen[0], toStatus === 'Running' ? 'Idle' : 'Running');
+	const printer = real ?? { id: String(madeUp.id), json: madeUp };
+	const previous = statusText(printer.json.status);
+	const json = { ...item(printer, previous), status: toStatus };
+	const notice = real
+		? `${none}: this sample is printer ${printer.id} as a change to ${toStatus} would report it, to map fields from. Once the workflow is published, real changes start it.`
+		: `${none}: this sample has made-up values, to map fields from. Once the workflow is published, real changes start it.`;
+	return [asSample(json, notice)];
 }
