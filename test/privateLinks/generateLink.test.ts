@@ -4,54 +4,18 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { SealingKey } from '../../nodes/FlussonicWatcher/privateLinks/tickets';
-import { openTicket, ticketKey } from '../../nodes/FlussonicWatcher/privateLinks/tickets';
+import { openTicket } from '../../nodes/FlussonicWatcher/privateLinks/tickets';
 import { errorOf, expectNoSecrets } from '../harness/assertions';
-import { runNodes, WATCHER_TYPE } from '../harness/engine';
-import { WatcherSimulator } from '../../tools/simulators/watcher';
+import { API_KEY, generateLink, key, LINK_BASE, LOGIN, sim, useLinkSimulator } from './linkSupport';
 
-const API_KEY = 'wk-PRIVATE-0c4e';
-const LINK_BASE = 'https://n8n.example.com/webhook/watcher-login';
-const LOGIN = 'demo@example.com';
-
-let sim: WatcherSimulator;
-let key: SealingKey;
-
-beforeAll(async () => {
-	sim = await WatcherSimulator.start({ apiKey: API_KEY });
-	key = await ticketKey(API_KEY, new URL(sim.url).origin).derive();
-});
-
-afterAll(async () => {
-	await sim.stop();
-});
-
-async function generate(parameters: INodeParameters, typeVersion: number) {
-	return await runNodes({
-		nodes: [
-			{
-				type: WATCHER_TYPE,
-				typeVersion,
-				parameters: {
-					resource: 'autologin',
-					operation: 'generateLink',
-					login: { __rl: true, mode: 'email', value: LOGIN },
-					linkBaseUrl: LINK_BASE,
-					...parameters,
-				},
-			},
-		],
-		items: [{}],
-		credentials: { flussonicWatcherApi: { baseUrl: sim.url, apiKey: API_KEY } },
-	});
-}
+useLinkSimulator();
 
 const lastToken = () => sim.issuedTokenLog.at(-1) ?? '';
 
 describe('version 2', () => {
 	test('default: a private link whose ticket holds the token; no token, no html in the output', async () => {
 		const before = Date.now();
-		const result = await generate({ options: {} }, 2);
+		const result = await generateLink({ options: {} }, 2);
 		const [item] = result.output();
 		const json = item.json as IDataObject;
 		expect(Object.keys(json).sort()).toEqual([
@@ -87,7 +51,7 @@ describe('version 2', () => {
 
 	test('Link Validity and a shorter token validity: the link ends with the token', async () => {
 		const [item] = (
-			await generate({ options: { linkValidityMinutes: 60, validForMinutes: 5 } }, 2)
+			await generateLink({ options: { linkValidityMinutes: 60, validForMinutes: 5 } }, 2)
 		).output();
 		const expiresAt = Date.parse(item.json.linkExpiresAt as string);
 		expect(expiresAt - Date.now()).toBeLessThanOrEqual(5 * 60_000);
@@ -96,7 +60,7 @@ describe('version 2', () => {
 
 	test('Token in Query: the version-1 output plus linkType and linkExpiresAt', async () => {
 		const [item] = (
-			await generate({ linkType: 'tokenInQuery', options: { validForMinutes: 30 } }, 2)
+			await generateLink({ linkType: 'tokenInQuery', options: { validForMinutes: 30 } }, 2)
 		).output();
 		expect(item.json).toMatchObject({
 			linkType: 'tokenInQuery',
@@ -117,14 +81,14 @@ describe('version 2', () => {
 		[{ linkType: 'public' }, 'The "Link Type" "public" is not known'],
 	])('%j is refused before any request', async (parameters, message) => {
 		const calls = sim.issuedTokenLog.length;
-		const result = await generate(parameters as INodeParameters, 2);
+		const result = await generateLink(parameters as INodeParameters, 2);
 		expect(errorOf(result).message).toContain(message);
 		expect(sim.issuedTokenLog.length).toBe(calls);
 	});
 });
 
 test('version 1 (saved before private links): the same link and output as ever', async () => {
-	const [item] = (await generate({ linkType: 'private', options: {} }, 1)).output();
+	const [item] = (await generateLink({ linkType: 'private', options: {} }, 1)).output();
 	expect(Object.keys(item.json).sort()).toEqual([
 		'autologinToken',
 		'autologinUrl',

@@ -8,54 +8,22 @@ import { randomBytes } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import type { SealingKey } from '../../nodes/FlussonicWatcher/privateLinks/tickets';
 import {
 	newTicketId,
 	openTicket,
 	sealTicket,
-	ticketKey,
 } from '../../nodes/FlussonicWatcher/privateLinks/tickets';
 import { errorOf, expectNoSecrets } from '../harness/assertions';
-import { runNodes, WATCHER_TYPE } from '../harness/engine';
-import { WatcherSimulator } from '../../tools/simulators/watcher';
+import { API_KEY, generateLink, key, LOGIN, sim, useLinkSimulator } from './linkSupport';
 
-const API_KEY = 'wk-PRIVATE-0c4e';
-const LOGIN = 'demo@example.com';
 const HOST = 'https://n8n.example.com';
 /** The simulator's tokens: `login:time:salt:signature`, 10 digits, 4 and 40 hex characters. */
 const TOKEN_LENGTH = LOGIN.length + 57;
 
-let sim: WatcherSimulator;
-let key: SealingKey;
+useLinkSimulator();
 
-beforeAll(async () => {
-	sim = await WatcherSimulator.start({ apiKey: API_KEY });
-	key = await ticketKey(API_KEY, new URL(sim.url).origin).derive();
-});
-
-afterAll(async () => {
-	await sim.stop();
-});
-
-async function generate(linkBaseUrl: string) {
-	return await runNodes({
-		nodes: [
-			{
-				type: WATCHER_TYPE,
-				typeVersion: 2,
-				parameters: {
-					resource: 'autologin',
-					operation: 'generateLink',
-					login: { __rl: true, mode: 'email', value: LOGIN },
-					linkBaseUrl,
-					options: {},
-				},
-			},
-		],
-		items: [{}],
-		credentials: { flussonicWatcherApi: { baseUrl: sim.url, apiKey: API_KEY } },
-	});
-}
+/** Generate Link (version 2, private) to `linkBaseUrl`. */
+const generate = async (linkBaseUrl: string) => await generateLink({ linkBaseUrl, options: {} }, 2);
 
 /** The length of a private link to `HOST + path` (sealing adds the same length under any key). */
 function linkLength(path: string, tokenLength: number): number {
