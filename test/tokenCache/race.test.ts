@@ -3,19 +3,9 @@
  * queue-mode worker runs several): each execution holds its own copy of the workflow's static data,
  * loaded when it started, so a copy may still hold the token that just died.
  */
-import { DurstTokenCache } from '../nodes/DurstAnalytics/tokenCache/cache';
-import type { DurstAccount, LoginResult } from '../nodes/DurstAnalytics/tokenCache/cache';
-
-let counter = 0;
-
-function account(): DurstAccount {
-	counter += 1;
-	return {
-		baseUrl: `http://durst-race-${counter}.test`,
-		username: 'op',
-		password: `pw-${counter}`,
-	};
-}
+import { DurstTokenCache } from '../../nodes/DurstAnalytics/tokenCache/cache';
+import type { LoginResult } from '../../nodes/DurstAnalytics/tokenCache/cache';
+import { account, USERNAME } from './support';
 
 /** Logins that answer T1, T2, ...; the login after `hold` waits until `release()` is called. */
 function logins() {
@@ -26,7 +16,7 @@ function logins() {
 		calls += 1;
 		const token = `T${calls}`;
 		if (calls === hold) await new Promise<void>((resolve) => (release = resolve));
-		return { token, userName: 'op' };
+		return { token, userName: USERNAME };
 	};
 	return {
 		login,

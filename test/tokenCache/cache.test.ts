@@ -4,19 +4,9 @@ import {
 	STATIC_DATA_FIELD,
 	TOKEN_LIFETIME_MS,
 	entryId,
-} from '../nodes/DurstAnalytics/tokenCache/cache';
-import type { DurstAccount, LoginResult } from '../nodes/DurstAnalytics/tokenCache/cache';
-
-let counter = 0;
-
-function account(): DurstAccount {
-	counter += 1;
-	return {
-		baseUrl: `http://durst-${counter}.test`,
-		username: 'operator',
-		password: `pw-${counter}`,
-	};
-}
+} from '../../nodes/DurstAnalytics/tokenCache/cache';
+import type { LoginResult } from '../../nodes/DurstAnalytics/tokenCache/cache';
+import { account, USERNAME } from './support';
 
 function deferredLogin() {
 	let calls = 0;
@@ -32,7 +22,7 @@ function deferredLogin() {
 	return {
 		login,
 		calls: () => calls,
-		release: (token: string) => release({ token, userName: 'operator' }),
+		release: (token: string) => release({ token, userName: USERNAME }),
 		fail: (e: Error) => fail(e),
 	};
 }
@@ -115,10 +105,10 @@ test('static data is not touched by a cache that never got a token', () => {
 });
 
 /** The cache module as a new n8n process loads it: an empty process memory. */
-function freshModule(): typeof import('../nodes/DurstAnalytics/tokenCache/cache') {
-	let loaded: typeof import('../nodes/DurstAnalytics/tokenCache/cache') | undefined;
+function freshModule(): typeof import('../../nodes/DurstAnalytics/tokenCache/cache') {
+	let loaded: typeof import('../../nodes/DurstAnalytics/tokenCache/cache') | undefined;
 	jest.isolateModules(() => {
-		loaded = require('../nodes/DurstAnalytics/tokenCache/cache') as typeof loaded;
+		loaded = require('../../nodes/DurstAnalytics/tokenCache/cache') as typeof loaded;
 	});
 	if (!loaded) throw new Error('could not load the cache module');
 	return loaded;
