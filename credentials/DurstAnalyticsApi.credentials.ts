@@ -10,7 +10,7 @@ export class DurstAnalyticsApi implements ICredentialType {
 		dark: 'file:../nodes/DurstAnalytics/durstAnalytics.dark.svg',
 	};
 
-	documentationUrl = 'https://en.help.durst-group.com/';
+	documentationUrl = 'https://github.com/watcher-durst/n8n-nodes-watcher-durst#credentials';
 
 	properties: INodeProperties[] = [
 		{
@@ -20,7 +20,8 @@ export class DurstAnalyticsApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'https://analytics.example.com',
-			description: 'Address of Durst Analytics, without /api/v1',
+			description:
+				'The address of Durst Analytics (1.4 or later), e.g. https://analytics.example.com, without /api/v1',
 		},
 		{
 			displayName: 'Username',
@@ -28,6 +29,7 @@ export class DurstAnalyticsApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
+			description: 'An Analytics user that may read the printers you want',
 		},
 		{
 			displayName: 'Password',
@@ -43,7 +45,7 @@ export class DurstAnalyticsApi implements ICredentialType {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to connect even if the TLS certificate cannot be verified (self-signed certificates on-premises)',
+				'Whether to connect even if the certificate cannot be verified. Only for a self-signed certificate.',
 		},
 	];
 

@@ -16,7 +16,7 @@ export class FlussonicWatcherApi implements ICredentialType {
 		dark: 'file:../nodes/FlussonicWatcher/flussonicWatcher.dark.svg',
 	};
 
-	documentationUrl = 'https://flussonic.com/doc/watcher/auto-login/';
+	documentationUrl = 'https://github.com/watcher-durst/n8n-nodes-watcher-durst#credentials';
 
 	properties: INodeProperties[] = [
 		{
@@ -27,7 +27,7 @@ export class FlussonicWatcherApi implements ICredentialType {
 			required: true,
 			placeholder: 'https://watcher.example.com',
 			description:
-				'Address of the Watcher web UI, e.g. https://watcher.example.com (a trailing /vsaas is fine)',
+				"The address people open Flussonic Watcher at, e.g. https://watcher.example.com (a trailing /vsaas is fine). For private links, people's browsers must reach it too.",
 		},
 		{
 			displayName: 'API Key',
@@ -36,7 +36,7 @@ export class FlussonicWatcherApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The system API key from the Watcher UI: Settings, API key',
+			description: 'The system API key, from the Watcher web UI: Settings → API key',
 		},
 		{
 			displayName: 'Ignore SSL Issues (Insecure)',
@@ -44,7 +44,7 @@ export class FlussonicWatcherApi implements ICredentialType {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to connect even if the TLS certificate cannot be verified (on-premises Watchers often use self-signed certificates)',
+				'Whether to connect even if the certificate cannot be verified. Only for an on-premises Watcher with a self-signed certificate.',
 		},
 	];
 

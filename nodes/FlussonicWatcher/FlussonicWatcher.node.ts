@@ -22,8 +22,9 @@ export class FlussonicWatcher implements INodeType {
 		group: ['transform'],
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: '={{$parameter["operation"]}}',
-		description: 'Sign people in to Flussonic Watcher with auto-login tokens and links',
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Send people links that log them into Flussonic Watcher as their own user, without a password',
 		defaults: { name: 'Flussonic Watcher' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

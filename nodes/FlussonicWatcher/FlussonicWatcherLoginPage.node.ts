@@ -21,8 +21,8 @@ export class FlussonicWatcherLoginPage implements INodeType {
 		version: 1,
 		subtitle: '={{"/webhook/" + $parameter["path"]}}',
 		description:
-			'Serves private, single-use Watcher sign-in links: the person who opens one lands signed in',
-		defaults: { name: 'Watcher Login Page' },
+			'The page a private link opens: it logs the person into Flussonic Watcher, once per link',
+		defaults: { name: 'Flussonic Watcher Login Page' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
@@ -47,7 +47,7 @@ export class FlussonicWatcherLoginPage implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Activate the workflow, then use its production URL as the Link Base URL of Generate Link (Link Type: Private). Each visit that opens a ticket gives one item (time, outcome, login, user agent) unless Output Each Visit is off.',
+					"Publish (activate) this workflow, then paste this node's Production URL into Link Base URL of Generate Link. Each visit of a link gives one item (time, outcome, login, user agent) unless Output Each Visit is off.",
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -59,8 +59,7 @@ export class FlussonicWatcherLoginPage implements INodeType {
 				default: 'watcher-login',
 				required: true,
 				placeholder: 'watcher-login',
-				description:
-					'The webhook path of the page: links are &lt;n8n URL&gt;/webhook/&lt;path&gt;#…',
+				description: "The page's path: its Production URL is &lt;n8n URL&gt;/webhook/&lt;path&gt;",
 			},
 			{
 				displayName: 'Options',
@@ -75,7 +74,7 @@ export class FlussonicWatcherLoginPage implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether the page shows who the link signs in and waits for a click before using it. Turn on for links sent by e-mail: mail scanners open links and run their scripts.',
+							"Whether the page shows who the link logs in and waits for the person's click. Turn on for links sent by email: mail scanners open links and run their scripts.",
 					},
 					{
 						displayName: 'Output Each Visit',
@@ -83,7 +82,7 @@ export class FlussonicWatcherLoginPage implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							'Whether each visit that opens a ticket starts an execution with one item (time, outcome, login, user agent). Turn off for a busy page: n8n saves each execution with a copy of the workflow. Used links stay used either way.',
+							'Whether each visit of a link starts an execution with one item (time, outcome, login, user agent). Turn off for a busy page: n8n saves each execution with a copy of the workflow. Used links stay used either way.',
 					},
 				],
 			},

@@ -44,7 +44,10 @@ export function showFor(resource: string, operation: string): Show {
 	return { show: { resource: [resource], operation: [operation] } };
 }
 
-const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+/** Alphabetical, as n8n's lint wants, except that legacy choices come last: old workflows only. */
+const isLegacy = (option: { name: string }) => option.name.endsWith(' (Legacy)');
+const byName = (a: { name: string }, b: { name: string }) =>
+	Number(isLegacy(a)) - Number(isLegacy(b)) || a.name.localeCompare(b.name);
 
 /** The Resource and Operation selectors and every operation's own properties. */
 export function nodeProperties<Session>(

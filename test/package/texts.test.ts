@@ -282,7 +282,7 @@ describe('editor texts', () => {
 		expect(`\n${lines.join('\n')}\n`).toMatchSnapshot();
 	});
 
-	it.failing('spell Auto-Login one way', () => {
+	it('spell Auto-Login one way', () => {
 		const wrong = TEXTS.filter((text) =>
 			[...text.text.matchAll(/auto[\s_-]?log[\s_-]?in/gi)].some(
 				(match) => match[0] !== 'Auto-Login',
@@ -291,14 +291,14 @@ describe('editor texts', () => {
 		expect(wrong).toEqual([]);
 	});
 
-	it.failing('use US English', () => {
+	it('use US English', () => {
 		const wrong = TEXTS.flatMap((text) =>
 			britishSpellings(text.text).map((word) => `${word} in ${line(text)}`),
 		);
 		expect(wrong).toEqual([]);
 	});
 
-	it.failing('name each product one way in the nodes and credentials', () => {
+	it('name each product one way in the nodes and credentials', () => {
 		// "Watcher" and "Analytics" alone are fine inside a sentence; a node or credential name is
 		// the full product name.
 		const names = [
@@ -335,7 +335,7 @@ describe('editor texts', () => {
 		expect(wrong.map(line)).toEqual([]);
 	});
 
-	it.failing('mark legacy options "(Legacy)" and list them last', () => {
+	it('mark legacy options "(Legacy)" and list them last', () => {
 		const problems: string[] = [];
 		const visit = (properties: INodeProperties[], where: string) => {
 			for (const property of properties) {
@@ -362,7 +362,7 @@ describe('editor texts', () => {
 		for (const value of LEGACY_VALUES) expect(offered).toContain(value);
 	});
 
-	it.failing('use one subtitle style: operation and resource, or the event', () => {
+	it('use one subtitle style: operation and resource, or the event', () => {
 		const subtitles = NODES.map((node) => `${node.name}: ${node.subtitle ?? ''}`);
 		expect(subtitles).toEqual([
 			'flussonicWatcher: ={{$parameter["operation"] + ": " + $parameter["resource"]}}',
@@ -372,7 +372,7 @@ describe('editor texts', () => {
 		]);
 	});
 
-	it.failing("link each credential to a section of this package's README", () => {
+	it("link each credential to a section of this package's README", () => {
 		const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
 			homepage: string;
 		};

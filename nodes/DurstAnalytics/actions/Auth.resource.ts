@@ -4,7 +4,7 @@ import * as forgetToken from './auth/forgetToken.operation';
 import * as login from './auth/login.operation';
 
 export const auth: ResourceModule<DurstSession> = {
-	option: { name: 'Auth', value: 'auth' },
+	option: { name: 'Login', value: 'auth' },
 	defaultOperation: 'login',
 	operations: [forgetToken, login],
 };

@@ -3,7 +3,7 @@ import type { DurstSession } from '../transport/session';
 import * as send from './request/send.operation';
 
 export const request: ResourceModule<DurstSession> = {
-	option: { name: 'Custom API Call', value: 'request' },
+	option: { name: 'API Request', value: 'request' },
 	defaultOperation: 'send',
 	operations: [send],
 };

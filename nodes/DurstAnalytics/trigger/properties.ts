@@ -50,7 +50,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
-		placeholder: 'Add option',
+		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { event: ['newPrinterError', 'jobFinished'] } },
 		options: [
@@ -70,7 +70,7 @@ export const triggerProperties: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. Europe/Vienna',
 				description:
-					"The time zone of vendor times without an offset, as an IANA name. Empty: the workflow's time zone.",
+					"The time zone of Durst Analytics times that have no offset, as an IANA name such as Europe/Vienna. Empty: the workflow's time zone.",
 			},
 		],
 	},

@@ -5,8 +5,9 @@ import type { DurstSession } from '../../transport/session';
 export const option = {
 	name: 'Forget Token',
 	value: 'forgetToken',
-	action: 'Forget the cached token',
-	description: 'Drop the cached token of this credential; the next call logs in again',
+	action: 'Forget the shared login',
+	description:
+		'Forget the login the nodes share for this credential; the next call logs in again. Rarely needed.',
 };
 
 export const properties: INodeProperties[] = [];

@@ -10,7 +10,7 @@ export const option = {
 	name: 'Log In',
 	value: 'login',
 	action: 'Log in',
-	description: 'Get a token (from the cache when one is valid)',
+	description: "Get the shared login's token, logging in only when there is none yet",
 };
 
 export const properties: INodeProperties[] = [

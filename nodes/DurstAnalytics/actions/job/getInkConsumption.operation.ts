@@ -11,7 +11,7 @@ export const option = {
 	name: 'Get Ink Consumption',
 	value: 'getInkConsumption',
 	action: 'Get ink consumption of a job',
-	description: 'Get litres of ink per colour used by a print job',
+	description: 'Get the liters of ink per color a print job used',
 };
 
 export const properties: INodeProperties[] = [

@@ -11,7 +11,7 @@ export const option = {
 	name: 'Get Ink Consumption',
 	value: 'getInkConsumption',
 	action: 'Get ink consumption of a printer',
-	description: 'Get litres of ink per colour used by a printer in a period',
+	description: 'Get the liters of ink per color a printer used in a period',
 };
 
 export const properties: INodeProperties[] = [

@@ -16,10 +16,11 @@ const show = showFor('request', 'send');
 const METHODS: IHttpRequestMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 export const option = {
-	name: 'Custom API Call',
+	name: 'Send',
 	value: 'send',
-	action: 'Make a custom API call',
-	description: 'Call any Durst Analytics endpoint with the cached token',
+	action: 'Send a request to any API path',
+	description:
+		"Call any Durst Analytics API path with the nodes' shared login. Use this, not n8n's Custom API Call: the API wants the login's token, which only this sends.",
 };
 
 export const properties: INodeProperties[] = [
@@ -67,7 +68,7 @@ export const properties: INodeProperties[] = [
 		name: 'jsonBody',
 		type: 'json',
 		default: '',
-		description: 'Body sent as JSON (POST, PUT, PATCH); leave empty for none',
+		description: 'Body sent as JSON (POST, PUT, PATCH, DELETE); leave empty for none',
 		displayOptions: { show: { ...show.show, method: ['POST', 'PUT', 'PATCH', 'DELETE'] } },
 	},
 	{
@@ -77,7 +78,7 @@ export const properties: INodeProperties[] = [
 		typeOptions: { multipleValues: true },
 		placeholder: 'Add Header',
 		default: {},
-		description: 'Extra headers; x-auth-token is set by the node',
+		description: 'Extra headers; the node adds the login token (x-auth-token) itself',
 		displayOptions: show,
 		options: [
 			{

@@ -14,7 +14,8 @@ export function loginField(displayOptions: Show): INodeProperties {
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		required: true,
-		description: "The Watcher user to sign in; a Watcher login is the user's e-mail address",
+		description:
+			'The Watcher user to log in: pick one from the list, or give their email (a Watcher login is an email address)',
 		displayOptions,
 		modes: [
 			{
@@ -25,14 +26,14 @@ export function loginField(displayOptions: Show): INodeProperties {
 				typeOptions: { searchListMethod: 'searchUsers', searchable: true },
 			},
 			{
-				displayName: 'By E-Mail',
+				displayName: 'By Email',
 				name: 'email',
 				type: 'string',
 				placeholder: 'user@example.com',
 				validation: [
 					{
 						type: 'regex',
-						properties: { regex: EMAIL_PATTERN, errorMessage: 'Not a valid e-mail address' },
+						properties: { regex: EMAIL_PATTERN, errorMessage: 'Not a valid email address' },
 					},
 				],
 			},
@@ -53,25 +54,25 @@ export function tokenOptionsField(
 			default: 480,
 			typeOptions: { minValue: 1 },
 			description:
-				"How long the Watcher session opened by the link lasts. Unset: Watcher's default.",
+				"How long the person stays logged in to Watcher once the link or token has logged them in. Not set: Watcher's default.",
 		},
 		timeoutOption,
 		{
-			displayName: 'Valid for (Minutes)',
+			displayName: 'Token Valid for (Minutes)',
 			name: 'validForMinutes',
 			type: 'number',
 			default: 60,
 			typeOptions: { minValue: 1 },
 			description:
-				'How long, from now, the token can be used to sign in. Use this or Valid Till, not both.',
+				'How long, from now, the Auto-Login token can log the person in. A link works only while its token does. Use this or Token Valid Till, not both.',
 		},
 		{
-			displayName: 'Valid Till',
+			displayName: 'Token Valid Till',
 			name: 'validTill',
 			type: 'dateTime',
 			default: '',
 			description:
-				'Until when the token can be used to sign in. Use this or Valid for (Minutes), not both.',
+				'The date and time until which the Auto-Login token can log the person in. A link works only while its token does. Use this or Token Valid for (Minutes), not both.',
 		},
 	];
 	return {

@@ -28,8 +28,8 @@ const MAX_LINK_LENGTH = 2_000;
 export const option = {
 	name: 'Generate Link',
 	value: 'generateLink',
-	action: 'Generate an auto login link',
-	description: 'Create a token and a link to a page that signs the user in',
+	action: 'Generate a link that logs a user in',
+	description: 'Create a link that logs a Watcher user in, without a password',
 };
 
 export const properties: INodeProperties[] = [
@@ -44,13 +44,13 @@ export const properties: INodeProperties[] = [
 				name: 'Private (Single-Use)',
 				value: 'private',
 				description:
-					'The link carries a sealed ticket in its fragment, which no server sees; it works once. Needs a Flussonic Watcher Login Page node.',
+					'A link that works once, for Link Validity (Minutes). It opens your Flussonic Watcher Login Page node; the token in it cannot be read.',
 			},
 			{
-				name: 'Token in Query',
+				name: 'Token in Query (Legacy)',
 				value: 'tokenInQuery',
 				description:
-					'The token in the "token" query parameter, for a Webhook + Render Login Page workflow. Servers and logs see it; it works until it expires.',
+					'The older link, for a Webhook + Render Login Page (Legacy) workflow: the token is readable in the link, so servers and logs see it, and it works until the token expires',
 			},
 		],
 		default: 'private',
@@ -64,7 +64,7 @@ export const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'https://n8n.example.com/webhook/watcher-login',
 		description:
-			'Public URL of the login page: the production URL of a Flussonic Watcher Login Page node (private links), or of a Webhook whose workflow runs "Render Login Page" (token in query)',
+			'Paste the Production URL of your Flussonic Watcher Login Page node here. For Token in Query (Legacy) links: the Production URL of the Webhook before Render Login Page (Legacy).',
 		displayOptions: show,
 	},
 	tokenOptionsField(show, [
@@ -75,7 +75,7 @@ export const properties: INodeProperties[] = [
 			default: DEFAULT_LINK_VALIDITY_MINUTES,
 			typeOptions: { minValue: 1, maxValue: MAX_LINK_VALIDITY_MINUTES },
 			description:
-				"Private links: how long the link works. Also the token's validity unless Valid Till or Valid for (Minutes) is set.",
+				'How long, from now, a private link works (once). Its token lasts as long, unless Token Valid for (Minutes) or Token Valid Till is set.',
 			displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
 		},
 	]),

@@ -12,8 +12,8 @@ const show = showFor('autologin', 'generateToken');
 export const option = {
 	name: 'Generate Token',
 	value: 'generateToken',
-	action: 'Generate an auto login token',
-	description: 'Create a token that signs a user in to the Watcher web UI',
+	action: 'Generate an Auto-Login token',
+	description: 'Get the Watcher Auto-Login token itself, for your own integrations',
 };
 
 export const properties: INodeProperties[] = [loginField(show), tokenOptionsField(show)];

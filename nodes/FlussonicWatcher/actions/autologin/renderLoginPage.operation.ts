@@ -10,10 +10,11 @@ import { autologinUrl } from '../../transport/session';
 const show = showFor('autologin', 'renderLoginPage');
 
 export const option = {
-	name: 'Render Login Page',
+	name: 'Render Login Page (Legacy)',
 	value: 'renderLoginPage',
-	action: 'Render the auto login page',
-	description: 'Build the HTML page that posts a token to Watcher (no API call)',
+	action: 'Render the login page of an older link',
+	description:
+		'The page for Token in Query (Legacy) links, for existing workflows; new ones use private links',
 };
 
 export const properties: INodeProperties[] = [
@@ -25,7 +26,7 @@ export const properties: INodeProperties[] = [
 		default: '={{ $json.query.token }}',
 		required: true,
 		description:
-			'The autologin token. Behind a Webhook it is the "token" query parameter of the link.',
+			'The Auto-Login token. Behind a Webhook it is the "token" query parameter of the link.',
 		displayOptions: show,
 	},
 ];
