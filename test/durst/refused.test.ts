@@ -33,7 +33,7 @@ const maxConcurrency = (value: number): Refusal => ({
 		returnAll: true,
 		options: { maxConcurrency: value },
 	},
-	message: `"Max Concurrent Requests" must be a whole number from 1 to 50`,
+	message: '"Max Concurrent Requests" must be a whole number from 1 to 50',
 });
 
 const refusals: Refusal[] = [
