@@ -105,7 +105,7 @@ function queueEnv(
 	};
 }
 
-/** What `create()` sets up for the n8n processes, in the order it does. */
+/** What `create()` has ready (folder, package snapshot, key, database and queue) for the n8n processes. */
 interface N8nSetup {
 	folder: string;
 	version: HostVersion;
