@@ -351,7 +351,7 @@ describe.each(HOST_VERSIONS)(
 				await ui(`open a new workflow`, () => openNewWorkflow(page, host.baseUrl));
 				const creator = await searchNodePanel(page, 'Watcher');
 				const ndv = await ui(`add Flussonic Watcher`, () =>
-					addNodeWithAction(creator, 'Flussonic Watcher', 'Generate an auto login link'),
+					addNodeWithAction(creator, 'Flussonic Watcher', 'Generate a link that logs a user in'),
 				);
 
 				const headerIcon = await ui(`parameter panel icon`, () => renderedIcon(ndv));
