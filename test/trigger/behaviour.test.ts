@@ -98,20 +98,26 @@ describe('Fetch Test Event', () => {
 		expect(JSON.stringify(trigger.staticData)).not.toContain('cursor');
 	});
 
-	test('none: a message that says so', async () => {
+	test('none: a sample of the event shape that says so, not an error', async () => {
 		const trigger = f.trigger({ event: 'jobFinished' });
-		const error = await failure(trigger.poll('manual'));
-		expect(error.message).toBe('No finished job in the last 7 days on the watched printers');
+		const items = (await trigger.poll('manual')) ?? [];
+		expect(items).toHaveLength(1);
+		expect(items[0]).toMatchObject({ sample: true });
+		expect(String(items[0].notice)).toMatch(
+			/^No finished job in the last 90 days on the watched printers/,
+		);
 	});
 
-	test('status: the printers in the wanted status now, or a message', async () => {
+	test('status: the printers in the wanted status now, or a watched printer as a sample', async () => {
 		const trigger = f.trigger({ event: 'printerStatusChanged', toStatus: ['Breakdown'] });
 		expect(await trigger.poll('manual')).toEqual([
 			expect.objectContaining({ printerId: 'P-1004', previousStatus: null, status: 'Breakdown' }),
 		]);
+		expect((await trigger.poll('manual'))?.[0]?.sample).toBeUndefined();
 		f.sim.setPrinterStatus('P-1004', 'Running');
-		const error = await failure(trigger.poll('manual'));
-		expect(error.message).toBe('No printer in the status Breakdown now on the watched printers');
+		expect(await trigger.poll('manual')).toEqual([
+			expect.objectContaining({ printerId: 'P-1001', status: 'Breakdown', sample: true }),
+		]);
 	});
 });
 
