@@ -1,7 +1,7 @@
 /**
  * One real n8n per host version for the link flows: examples 1 and 2 (private links and the
  * one-node login page), a login page that requires a click, and the version-1 flow (token in
- * query, Webhook + Render Login Page) from test/e2e/fixtures, with the Watcher simulator and a
+ * query, Webhook + Render Login Page) from tools/n8n/fixtures, with the Watcher simulator and a
  * headless Chromium.
  */
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';

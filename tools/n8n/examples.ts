@@ -77,9 +77,9 @@ export function loadCredentials(targets: ExampleTargets): ExampleCredential[] {
 	) as ExampleCredential[];
 }
 
-/** Test-only workflows beside the examples (test/e2e/fixtures), retargeted the same way. */
+/** Workflows beside the examples that tests, the benchmark and start:queue use (tools/n8n/fixtures), retargeted the same way. */
 export function loadFixtures(targets: ExampleTargets, files: string[]): ExampleWorkflow[] {
-	const dir = path.join(path.dirname(EXAMPLES_DIR), 'test', 'e2e', 'fixtures');
+	const dir = path.join(path.dirname(EXAMPLES_DIR), 'tools', 'n8n', 'fixtures');
 	return files.map((file) => {
 		const workflow = JSON.parse(
 			retarget(readFileSync(path.join(dir, file), 'utf8'), targets),
