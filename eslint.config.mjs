@@ -9,6 +9,8 @@ const nodesBase = (config) => ({
 	rules: n8nNodesBase.configs[config].rules,
 });
 
+const TOOLING = ['test/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'];
+
 export default [
 	{ ignores: ['dist/**', 'node_modules/**', '.hosts/**', '.run/**', 'bench/results/**'] },
 	{
@@ -32,6 +34,19 @@ export default [
 		},
 	},
 	{ files: ['nodes/**/*.ts'], ...nodesBase('nodes') },
+	// Tests, tools, the benchmark and scripts are not published, but they are read and copied as much as the
+	// nodes: the type-aware recommended set keeps unsafe any, floating promises and dead code out of them.
+	...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: TOOLING })),
+	{
+		files: TOOLING,
+		rules: {
+			// A leading underscore marks a parameter a simulator hook must accept, or a field destructured away.
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+			],
+		},
+	},
 	{
 		files: ['nodes/**/*.ts'],
 		rules: {
