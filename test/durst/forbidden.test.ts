@@ -3,7 +3,6 @@
  * Analytics versions that answer so) by asking the printer list with the same token: forbidden
  * items cost no login, a dead token one shared login and one retry.
  */
-import type { IDataObject } from 'n8n-workflow';
 
 import { errorOf, expectNoSecrets } from '../harness/assertions';
 import { DURST_TYPE, runNodes } from '../harness/engine';
@@ -65,7 +64,7 @@ async function run(ids: string[], maxConcurrency?: number): Promise<RunResult> {
 
 /** Each item's printer id, or its error message. */
 function outcomes(result: RunResult): unknown[] {
-	return result.output().map((item) => (item.json as IDataObject).id ?? item.json.error);
+	return result.output().map((item) => item.json.id ?? item.json.error);
 }
 
 const mayNot = (id: string) =>

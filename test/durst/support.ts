@@ -87,6 +87,7 @@ export const printer = (id: string) => ({ __rl: true, mode: 'id', value: id });
 export function freshProcess(): typeof engine.runNodes {
 	let runner: typeof engine.runNodes | undefined;
 	jest.isolateModules(() => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the engine per call: jest.isolateModules works only with require
 		runner = (require('../harness/engine') as typeof engine).runNodes;
 	});
 	if (!runner) throw new Error('could not load a fresh engine');

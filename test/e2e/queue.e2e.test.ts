@@ -332,6 +332,7 @@ describe.each(HOST_VERSIONS)('n8n %s in queue mode: main + 2 workers', (version:
 		// if it is not (yet) known as finished, waits for the "completed" event. A job that a worker
 		// finished and Redis already removed (n8n's default: removeOnComplete) is neither: it waits
 		// forever. The same calls as n8n makes, against the cluster's Redis, with n8n's own Bull.
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- n8n's own Bull from the host's folder, found at run time
 		const Bull = require(
 			path.join(cluster.main.paths.dir, 'node_modules', 'bull'),
 		) as BullConstructor;

@@ -45,6 +45,7 @@ async function sqliteRows(
 	sql: string,
 	params: unknown[] = [],
 ): Promise<IDataObject[]> {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports -- the host's own sqlite3 driver, found at run time
 	const sqlite3 = require(path.join(host.paths.dir, 'node_modules', 'sqlite3')) as Sqlite3;
 	const file = path.join(host.userFolder, '.n8n', 'database.sqlite');
 	const db = await new Promise<SqliteDatabase>((resolve, reject) => {

@@ -10,6 +10,7 @@ import {
 } from './assertions';
 
 // qs is what n8n's request helper builds query strings with (a dependency of n8n-core's network layer).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- qs is a transitive dependency without types; require keeps it untyped on purpose
 const qs = require('qs') as { stringify: (value: object) => string };
 
 const PASSWORD = "Pa!ss*w'rd(1) ü~";

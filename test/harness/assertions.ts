@@ -32,6 +32,7 @@ export function expectNoSecrets(
 }
 
 export function errorOf(result: RunResult): { message: string; description: string } {
+	// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed by tsc: ESLint's program cannot resolve n8n-core's types here and sees an error type
 	const error = result.error as (Error & { description?: string | null }) | undefined;
 	if (!error) throw new Error('expected the run to fail, but it succeeded');
 	return { message: error.message, description: String(error.description ?? '') };

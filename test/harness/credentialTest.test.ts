@@ -155,7 +155,7 @@ it('credentialTestProblems says whether n8n would run the function', () => {
 		credentialTestProblems(node, CREDENTIAL, TEST, {
 			...credential,
 			test: { request: { url: '/x' } },
-		} as ICredentialType),
+		}),
 	).toEqual([
 		'credential selfTestApi has its own "test" request, which n8n runs instead of selfTestApiTest',
 	]);

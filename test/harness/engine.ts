@@ -89,6 +89,7 @@ export async function runNodes(options: RunOptions): Promise<RunResult> {
 		settings: { executionOrder: 'v1', timezone: options.timezone },
 	});
 
+	// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed by tsc: ESLint's program cannot resolve n8n-core's types here and sees an error type
 	const hooks = new ExecutionLifecycleHooks('trigger', 'exec-1', {
 		id: workflow.id,
 		name: 'test',
@@ -115,6 +116,7 @@ export async function runNodes(options: RunOptions): Promise<RunResult> {
 			waitingExecution: {},
 			waitingExecutionSource: null,
 			nodeExecutionStack: [
+				// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed by tsc: ESLint's program cannot resolve n8n-core's types here and sees an error type
 				{
 					node: startNode,
 					data: { main: [options.items.map((json) => ({ json }))] },

@@ -110,7 +110,7 @@ const cases: HostileCase[] = [
 ];
 
 test.each(cases.map((test) => [test.name, test]))('%s', async (_name, test) => {
-	await runCase(servers(), test as HostileCase);
+	await runCase(servers(), test);
 });
 
 describe('a refusal storm', () => {

@@ -277,7 +277,7 @@ const cases: HostileCase[] = [
 
 test.each(cases.map((test) => [test.name, test]))('%s', async (_name, test) => {
 	await runCase(servers(), {
-		...(test as HostileCase),
+		...test,
 		check: (env) => {
 			expect(env.durst.requestLog).toHaveLength(0);
 			expect(env.watcher.requestLog).toHaveLength(0);

@@ -156,7 +156,7 @@ const cases: Array<HostileCase & { after?: (env: Env) => Promise<void> }> = [
 ];
 
 test.each(cases.map((test) => [test.name, test]))('%s', async (_name, test) => {
-	const { after, ...rest } = test as (typeof cases)[number];
+	const { after, ...rest } = test;
 	await runCase(servers(), rest);
 	if (after) await after(servers());
 });

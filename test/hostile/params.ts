@@ -8,11 +8,11 @@ export const byEmail = (value: string) => ({ __rl: true, mode: 'email', value })
 export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 
 export function durstNode(parameters: INodeParameters, extra: Partial<Target> = {}): Target {
-	return { node: 'durst', parameters, ...extra } as Target;
+	return { node: 'durst', parameters, ...extra };
 }
 
 export function watcherNode(parameters: INodeParameters, extra: Partial<Target> = {}): Target {
-	return { node: 'watcher', parameters, ...extra } as Target;
+	return { node: 'watcher', parameters, ...extra };
 }
 
 export const printers = (options: INodeParameters = {}) =>

@@ -154,7 +154,7 @@ if (scrubbed) {
 }
 
 test.each(cases.map((test) => [test.name, test]))('%s', async (_name, test) => {
-	await runCase(servers(), test as HostileCase);
+	await runCase(servers(), test);
 });
 
 describe('redirects on the credential origin are followed', () => {

@@ -2,7 +2,7 @@
  * Generate Link in node version 2 (private links by default, token in query on request) and
  * version 1 (unchanged), through n8n-core's engine and HTTP to the Watcher simulator.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { openTicket } from '../../nodes/FlussonicWatcher/privateLinks/tickets';
 import { errorOf, expectNoSecrets } from '../harness/assertions';
@@ -17,7 +17,7 @@ describe('version 2', () => {
 		const before = Date.now();
 		const result = await generateLink({ options: {} }, 2);
 		const [item] = result.output();
-		const json = item.json as IDataObject;
+		const json = item.json;
 		expect(Object.keys(json).sort()).toEqual([
 			'link',
 			'linkExpiresAt',
@@ -81,7 +81,7 @@ describe('version 2', () => {
 		[{ linkType: 'public' }, 'The "Link Type" "public" is not known'],
 	])('%j is refused before any request', async (parameters, message) => {
 		const calls = sim.issuedTokenLog.length;
-		const result = await generateLink(parameters as INodeParameters, 2);
+		const result = await generateLink(parameters, 2);
 		expect(errorOf(result).message).toContain(message);
 		expect(sim.issuedTokenLog.length).toBe(calls);
 	});

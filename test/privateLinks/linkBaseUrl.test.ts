@@ -6,8 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import type { IDataObject } from 'n8n-workflow';
-
 import {
 	newTicketId,
 	openTicket,
@@ -59,7 +57,7 @@ test.each([
 	],
 ])('Link Base URL %s: link to %s, ticket for page %s', async (entered, base, page) => {
 	const [item] = (await generate(entered)).output();
-	const link = (item.json as IDataObject).link as string;
+	const link = item.json.link as string;
 	const [linkBase, ticket] = link.split('#');
 	expect(linkBase).toBe(base);
 	expect(openTicket(key, ticket, Date.now())).toHaveProperty('ticket.page', page);
@@ -83,8 +81,8 @@ test.each([
 test('links up to 2,000 characters; one the token makes longer is refused and shows no token', async () => {
 	const path = longestPath();
 	const [item] = (await generate(`${HOST}${path}`)).output();
-	expect(((item.json as IDataObject).link as string).length).toBeLessThanOrEqual(2_000);
-	expect(((item.json as IDataObject).link as string).length).toBeGreaterThan(1_995);
+	expect((item.json.link as string).length).toBeLessThanOrEqual(2_000);
+	expect((item.json.link as string).length).toBeGreaterThan(1_995);
 
 	const longer = `${HOST}${path}xxxx`;
 	expect(linkLength(`${path}xxxx`, 0)).toBeLessThanOrEqual(2_000);

@@ -33,7 +33,6 @@ export interface PageSpec {
 	options?: INodeParameters;
 }
 
-type Request = NonNullable<IWorkflowExecuteAdditionalData['httpRequest']>;
 type Response = NonNullable<IWorkflowExecuteAdditionalData['httpResponse']>;
 
 export interface Visit {
@@ -76,7 +75,7 @@ function recorder(): { response: Response; answer: () => { status: number; html:
 			return response;
 		},
 	};
-	return { response: response as unknown as Response, answer: () => ({ status, html }) };
+	return { response: response, answer: () => ({ status, html }) };
 }
 
 export class LoginPageHost {
@@ -128,7 +127,7 @@ export class LoginPageHost {
 		if (links.length !== count || !links.every((link) => typeof link === 'string')) {
 			throw new Error(`no links: ${result.error?.message ?? ''}`);
 		}
-		return links as string[];
+		return links;
 	}
 
 	/** What the page's script posts for a link: its fragment, the ticket. */
@@ -159,7 +158,7 @@ export class LoginPageHost {
 			method: 'POST',
 			headers: { 'user-agent': 'jest' },
 			body: { ticket, step },
-		} as unknown as Request;
+		};
 		additionalData.httpResponse = response;
 		const description = this.nodeType.description.webhooks?.find((w) => w.name === 'default');
 		if (!description) throw new Error('the Login Page has no POST webhook');
@@ -180,9 +179,8 @@ export class LoginPageHost {
 			[],
 			null,
 		);
-		const webhook = this.nodeType.webhook;
-		if (!webhook) throw new Error('the Login Page has no webhook method');
-		const result: IWebhookResponseData = await webhook.call(context);
+		if (!this.nodeType.webhook) throw new Error('the Login Page has no webhook method');
+		const result: IWebhookResponseData = await this.nodeType.webhook.call(context);
 		const staticData = workflow.staticData as IDataObject & { __dataChanged?: boolean };
 		if (staticData.__dataChanged === true) {
 			this.savedStaticData = JSON.parse(JSON.stringify(staticData)) as IDataObject;

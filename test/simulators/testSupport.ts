@@ -126,18 +126,19 @@ export interface TimelineFixture {
 	readonly sim: DurstSimulator;
 	/** Replace it after a restart (a new login). */
 	token: string;
-	api(path: string, init?: RequestInit): Promise<Response>;
+	// Function-valued properties, not methods: tests destructure them (`const { get } = t`).
+	api: (path: string, init?: RequestInit) => Promise<Response>;
 	/** A POST that must answer 200; its JSON body. */
-	post<T>(path: string, body: string): Promise<T>;
+	post: <T>(path: string, body: string) => Promise<T>;
 	/** A GET that must answer 200; its JSON body. */
-	get<T>(path: string): Promise<T>;
-	errorsOf(id: string, body?: string): Promise<DurstError[]>;
-	jobsOf(id: string, body?: string): Promise<DurstJob[]>;
+	get: <T>(path: string) => Promise<T>;
+	errorsOf: (id: string, body?: string) => Promise<DurstError[]>;
+	jobsOf: (id: string, body?: string) => Promise<DurstJob[]>;
 	/** Ids of the printer list. */
-	listed(): Promise<string[]>;
-	statusOf(id: string): Promise<string>;
+	listed: () => Promise<string[]>;
+	statusOf: (id: string) => Promise<string>;
 	/** `/__sim/timeline` with `body` as JSON (a string as is); GET sends no body. */
-	admin(body: unknown, method?: string): Promise<Response>;
+	admin: (body: unknown, method?: string) => Promise<Response>;
 }
 
 /** Registers the start and stop of the simulator around each test of the calling `describe`. */

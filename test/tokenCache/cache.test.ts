@@ -108,6 +108,7 @@ test('static data is not touched by a cache that never got a token', () => {
 function freshModule(): typeof import('../../nodes/DurstAnalytics/tokenCache/cache') {
 	let loaded: typeof import('../../nodes/DurstAnalytics/tokenCache/cache') | undefined;
 	jest.isolateModules(() => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the module (a new process memory): jest.isolateModules works only with require
 		loaded = require('../../nodes/DurstAnalytics/tokenCache/cache') as typeof loaded;
 	});
 	if (!loaded) throw new Error('could not load the cache module');

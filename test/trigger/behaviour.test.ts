@@ -2,7 +2,6 @@
  * The trigger as a workflow's citizen: the one shared token, restarts and outages, Fetch Test
  * Event, and broken answers or inputs, each with a clear error that leaves the next poll whole.
  */
-import type { INodeParameters } from 'n8n-workflow';
 
 import { errorSurface, expectNoSecretIn } from '../harness/assertions';
 import { DURST_TYPE, runNodes } from '../harness/engine';
@@ -187,7 +186,7 @@ describe('broken answers and inputs', () => {
 		[['P-1\nP-2'], 'holds an entry that is not valid'],
 		[{ id: 'P-1' }, 'must be a list'],
 	])('Printer Names or IDs %j: %s', async (printerIds, message) => {
-		const trigger = f.trigger({ event: 'newPrinterError', printerIds } as INodeParameters);
+		const trigger = f.trigger({ event: 'newPrinterError', printerIds });
 		const error = await failure(trigger.poll());
 		expect(error.message).toBe(`"Printer Names or IDs" ${message}`);
 		expect(f.sim.requestLog).toHaveLength(0);

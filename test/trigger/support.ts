@@ -71,15 +71,15 @@ export function errorSummary(items: IDataObject[] | null): string[] {
  * together; registers the hook that puts both back after each test.
  */
 export function useFakeClock(f: TriggerFixture): {
-	fakeDate(now: number): void;
-	clockAt(ms: number): void;
+	fakeDate: (now: number) => void;
+	clockAt: (ms: number) => void;
 } {
 	afterEach(() => {
 		jest.useRealTimers();
 		f.sim.setClock(Date.now());
 	});
 	return {
-		fakeDate(now: number): void {
+		fakeDate: (now: number): void => {
 			jest.useFakeTimers({
 				doNotFake: [
 					'hrtime',
@@ -96,7 +96,7 @@ export function useFakeClock(f: TriggerFixture): {
 				now,
 			});
 		},
-		clockAt(ms: number): void {
+		clockAt: (ms: number): void => {
 			jest.setSystemTime(ms);
 			f.sim.setClock(ms);
 		},

@@ -44,7 +44,7 @@ export function readExecuteRun(
  */
 function parseExecuteOutput(stdout: string): unknown {
 	const looksLikeRun = (v: unknown): boolean =>
-		isRecord(v) && isRecord(v.data) && isRecord((v.data).resultData);
+		isRecord(v) && isRecord(v.data) && isRecord(v.data.resultData);
 	const lines = stdout.split(/\r?\n/);
 	let found: unknown;
 	// Pretty-printed JSON: an outermost `{` line and the first `}` line after it at column 0
