@@ -16,8 +16,9 @@ const TOKEN_SHAPE = /^[^\u0000-\u001f\u007f]+:\d{1,12}:[0-9a-f]{1,64}:[0-9a-f]{8
 export function tokenProblem(token: unknown): string | undefined {
 	if (typeof token !== 'string' || token.trim() === '') return 'the token is empty';
 	if (token.length > MAX_AUTOLOGIN_TOKEN_LENGTH)
-		return 'the token is too long to be an autologin token';
-	if (!TOKEN_SHAPE.test(token)) return 'the token does not look like a Watcher autologin token';
+		return 'the token is too long to be an Auto-Login token';
+	if (!TOKEN_SHAPE.test(token))
+		return 'the token does not look like a Flussonic Watcher Auto-Login token';
 	return undefined;
 }
 

@@ -340,7 +340,7 @@ describe.each(HOST_VERSIONS)(
 				await failure.getByText('More details').click();
 				await ui(`failure details`, () =>
 					failure
-						.getByText(/Watcher refused the API key: it is wrong or has expired/)
+						.getByText(/Flussonic Watcher refused the API key: it is wrong or has expired/)
 						.waitFor({ state: 'visible', timeout: 5_000 }),
 				);
 			}));

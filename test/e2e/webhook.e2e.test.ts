@@ -261,7 +261,9 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 		test('an unknown user gets an error answer, not a link', async () => {
 			const { status, body } = await flow.requestLink('nobody@example.com');
 			expect(status).toBe(400);
-			expect(body).toEqual({ error: 'Watcher does not know the login "nobody@example.com"' });
+			expect(body).toEqual({
+				error: 'Flussonic Watcher does not know the login "nobody@example.com"',
+			});
 		});
 	});
 

@@ -40,12 +40,15 @@ const cases: HostileCase[] = [
 	{
 		name: 'Valid Till 1e20 (epoch) is outside any date',
 		target: watcherToken(demo, { validTill: '={{ 1e20 }}' }),
-		message: notADate('Valid Till', '"100000000000000000000" is outside the years 1970 to 9999'),
+		message: notADate(
+			'Token Valid Till',
+			'"100000000000000000000" is outside the years 1970 to 9999',
+		),
 	},
 	{
 		name: 'Valid for (Minutes) 1e12 is refused before a token is issued',
 		target: watcherToken(demo, { validForMinutes: 1e12 }),
-		message: `"Valid for (Minutes)" ${MINUTES}`,
+		message: `"Token Valid for (Minutes)" ${MINUTES}`,
 	},
 	{
 		name: 'Session Lifetime (Minutes) 1e9 is refused',
@@ -55,28 +58,31 @@ const cases: HostileCase[] = [
 	{
 		name: 'Valid Till 2030-13-45 has no month 13',
 		target: watcherToken(demo, { validTill: expr('2030-13-45') }),
-		message: notADate('Valid Till', '"2030-13-45" has no month 13'),
+		message: notADate('Token Valid Till', '"2030-13-45" has no month 13'),
 	},
 	{
 		name: 'Valid Till 2030-02-30T25:61 has no 30 February',
 		target: watcherToken(demo, { validTill: expr('2030-02-30T25:61') }),
-		message: notADate('Valid Till', '"2030-02-30T25:61" has no day 30 in month 2'),
+		message: notADate('Token Valid Till', '"2030-02-30T25:61" has no day 30 in month 2'),
 	},
 	{
 		name: 'Valid Till 2030-01-01T25:61 is no time of day',
 		target: watcherToken(demo, { validTill: expr('2030-01-01T25:61') }),
-		message: notADate('Valid Till', '"2030-01-01T25:61" is not a time of day'),
+		message: notADate('Token Valid Till', '"2030-01-01T25:61" is not a time of day'),
 	},
 	{
 		name: 'Valid Till with offset +25:00',
 		target: watcherToken(demo, { validTill: expr('2030-01-01T10:00:00+25:00') }),
-		message: notADate('Valid Till', '"2030-01-01T10:00:00+25:00" has no time zone offset +25:00'),
+		message: notADate(
+			'Token Valid Till',
+			'"2030-01-01T10:00:00+25:00" has no time zone offset +25:00',
+		),
 	},
 	{
 		name: 'Valid Till in words',
 		target: watcherToken(demo, { validTill: expr('tomorrow') }),
 		message: notADate(
-			'Valid Till',
+			'Token Valid Till',
 			'"tomorrow" is not an ISO 8601 date such as 2030-01-31T12:00:00Z',
 		),
 	},
@@ -232,7 +238,7 @@ const cases: HostileCase[] = [
 	{
 		name: 'a login that is not an e-mail address',
 		target: watcherToken(byEmail(expr('nobody'))),
-		message: 'The "Login" "nobody" is not an e-mail address',
+		message: 'The "Login" "nobody" is not an email address',
 	},
 	{
 		name: 'a Durst username holding a control character is not sent',
@@ -258,7 +264,7 @@ const cases: HostileCase[] = [
 		target: { credentialTest: 'watcher' },
 		credential: { apiKey: 'wk-€uro-key-0123' },
 		message:
-			'The API Key in the Flussonic Watcher credential is not valid. It is longer than 1024 characters or holds a line break, a control character or a character outside Latin-1, which no HTTP header can carry. Copy it again from the Watcher UI.',
+			'The API Key in the Flussonic Watcher credential is not valid. It is longer than 1024 characters or holds a line break, a control character or a character outside Latin-1, which no HTTP header can carry. Copy it again from the Flussonic Watcher web UI.',
 		secrets: ['wk-€uro-key-0123'],
 	},
 	{

@@ -154,7 +154,7 @@ const cases: HostileCase[] = [
 				body: { error: 'WrongApikey', message: `key ${WATCHER_API_KEY} expired` },
 				path: TOKEN_PATH,
 			}),
-		message: 'Watcher refused the API key: it is wrong or has expired',
+		message: 'Flussonic Watcher refused the API key: it is wrong or has expired',
 	},
 	{
 		name: 'a Watcher 500 echoing the API key in base64 shows it redacted',
@@ -165,8 +165,9 @@ const cases: HostileCase[] = [
 				body: { message: `K=${Buffer.from(WATCHER_API_KEY).toString('base64')}` },
 				path: TOKEN_PATH,
 			}),
-		message: 'Watcher failed with a server error (500)',
-		description: "Watcher said: K=[redacted]. Try again later, or check the Watcher server's logs.",
+		message: 'Flussonic Watcher failed with a server error (status 500)',
+		description:
+			'Flussonic Watcher said: K=[redacted]. Try again later, or check the logs of the Flussonic Watcher server.',
 	},
 	{
 		name: 'a Watcher token with control characters is refused',
@@ -177,14 +178,14 @@ const cases: HostileCase[] = [
 				body: { autologin_token: 'demo@example.com:1:ab\u0000:cd' },
 				path: TOKEN_PATH,
 			}),
-		message: 'Watcher answered with an autologin token that cannot be used',
+		message: 'Flussonic Watcher answered with an Auto-Login token that cannot be used',
 	},
 	{
 		name: 'a Watcher token that is a number is no token',
 		target: watcherToken(),
 		arrange: (env) =>
 			env.watcher.failNext({ status: 200, body: { autologin_token: 42 }, path: TOKEN_PATH }),
-		message: 'Watcher answered without an autologin token',
+		message: 'Flussonic Watcher answered without an Auto-Login token',
 	},
 	{
 		name: 'the Durst host is named when the login URL of a missing API answers 404',

@@ -39,8 +39,10 @@ describe('items', () => {
 			{ item: 3 },
 		]);
 		expect(output[0].json.login).toBe('demo@example.com');
-		expect(output[1].json.error).toMatch(/not an e-mail address/);
-		expect(output[2].json.error).toBe('Watcher does not know the login "nobody@example.com"');
+		expect(output[1].json.error).toMatch(/not an email address/);
+		expect(output[2].json.error).toBe(
+			'Flussonic Watcher does not know the login "nobody@example.com"',
+		);
 		expect(output[3].json.login).toBe('viewer@example.com');
 		expect(tokenCalls()).toBe(3);
 		expectNoSecrets(result, [API_KEY]);

@@ -35,7 +35,7 @@ const demo = byEmail('demo@example.com');
 const future = new Date(Date.now() + 86_400_000).toISOString();
 const positiveMinutes = 'a positive number of minutes, at most 5270400 (ten years)';
 const notAToken =
-	'The "Token" is not valid: the token does not look like a Watcher autologin token';
+	'The "Token" is not valid: the token does not look like a Flussonic Watcher Auto-Login token';
 
 /** A token for Render Login Page from an expression, as behind a Webhook: n8n's own required-field check cannot see it. */
 const renderLoginPage = (name: string, token: string, message: string): Refusal => ({
@@ -61,18 +61,18 @@ const refusals: Refusal[] = [
 	{
 		name: 'a login that is not an e-mail',
 		parameters: generateToken({ login: byEmail('={{ "demo" }}') }),
-		message: 'The "Login" "demo" is not an e-mail address',
+		message: 'The "Login" "demo" is not an email address',
 	},
 	{
 		name: 'Valid Till in the past',
 		parameters: generateToken({ login: demo, options: { validTill: '2001-01-01T00:00:00Z' } }),
-		message: '"Valid Till" (2001-01-01T00:00:00.000Z) is in the past',
+		message: '"Token Valid Till" (2001-01-01T00:00:00.000Z) is in the past',
 	},
 	{
 		name: 'Valid Till not a date',
 		parameters: generateToken({ login: demo, options: { validTill: 'tomorrow-ish' } }),
 		message:
-			'"Valid Till" is not a date: "tomorrow-ish" is not an ISO 8601 date such as 2030-01-31T12:00:00Z',
+			'"Token Valid Till" is not a date: "tomorrow-ish" is not an ISO 8601 date such as 2030-01-31T12:00:00Z',
 	},
 	{
 		name: 'both validity options',
@@ -80,12 +80,12 @@ const refusals: Refusal[] = [
 			login: demo,
 			options: { validTill: future, validForMinutes: 5 },
 		}),
-		message: 'Set either "Valid Till" or "Valid for (Minutes)", not both',
+		message: 'Set either "Token Valid Till" or "Token Valid for (Minutes)", not both',
 	},
 	{
 		name: 'zero minutes',
 		parameters: generateToken({ login: demo, options: { validForMinutes: 0 } }),
-		message: `"Valid for (Minutes)" must be ${positiveMinutes}`,
+		message: `"Token Valid for (Minutes)" must be ${positiveMinutes}`,
 	},
 	{
 		name: 'a negative session lifetime',

@@ -13,7 +13,7 @@ import {
 useWatcherSimulator();
 
 describe('server answers and failures', () => {
-	test('400: "Watcher rejected the request" with the server\'s reason', async () => {
+	test('400: "Flussonic Watcher rejected the request" with the server\'s reason', async () => {
 		sim.failNext({
 			status: 400,
 			body: {
@@ -22,7 +22,7 @@ describe('server answers and failures', () => {
 		});
 		const result = await run({ operation: 'generateToken', login: byEmail('demo@example.com') });
 		expect(errorOf(result).message).toBe(
-			'Watcher rejected the request: ValidationError: invalid: lifetime is too long',
+			'Flussonic Watcher rejected the request: ValidationError: invalid: lifetime is too long',
 		);
 		expectNoSecrets(result, [API_KEY]);
 	});
@@ -32,14 +32,18 @@ describe('server answers and failures', () => {
 			{ operation: 'generateToken', login: byEmail('demo@example.com') },
 			{ credentials: { apiKey: 'wrong-key-123' } },
 		);
-		expect(errorOf(result).message).toBe('Watcher refused the API key: it is wrong or has expired');
+		expect(errorOf(result).message).toBe(
+			'Flussonic Watcher refused the API key: it is wrong or has expired',
+		);
 		expect(sim.wrongApiKeyRejections).toBe(1);
 		expectNoSecrets(result, [API_KEY, 'wrong-key-123']);
 	});
 
 	test('403 for an unknown login names the login', async () => {
 		const result = await run({ operation: 'generateToken', login: byEmail('nobody@example.com') });
-		expect(errorOf(result).message).toBe('Watcher does not know the login "nobody@example.com"');
+		expect(errorOf(result).message).toBe(
+			'Flussonic Watcher does not know the login "nobody@example.com"',
+		);
 		expectNoSecrets(result, [API_KEY]);
 	});
 
@@ -47,7 +51,7 @@ describe('server answers and failures', () => {
 		sim.failNext({ status: 403, body: '' });
 		const result = await run({ operation: 'generateToken', login: byEmail('demo@example.com') });
 		const { message, description } = errorOf(result);
-		expect(message).toMatch(/^Watcher refused the request \(403\)/);
+		expect(message).toMatch(/^Flussonic Watcher refused the request with status 403: /);
 		expect(description).toContain('API key');
 		expect(description).toContain('demo@example.com');
 	});
@@ -57,13 +61,17 @@ describe('server answers and failures', () => {
 			{ operation: 'generateToken', login: byEmail('demo@example.com') },
 			{ credentials: { baseUrl: `${sim.url}/not-watcher` } },
 		);
-		expect(errorOf(result).message).toBe('No Watcher API at this URL: check the server URL');
+		expect(errorOf(result).message).toBe(
+			'No Flussonic Watcher API at this URL: check the Server URL',
+		);
 	});
 
 	test('5xx: server error with status', async () => {
 		sim.failNext({ status: 503, body: 'maintenance' });
 		const result = await run({ operation: 'generateToken', login: byEmail('demo@example.com') });
-		expect(errorOf(result).message).toBe('Watcher failed with a server error (503)');
+		expect(errorOf(result).message).toBe(
+			'Flussonic Watcher failed with a server error (status 503)',
+		);
 		expect(errorOf(result).description).toContain('maintenance');
 	});
 
@@ -81,7 +89,7 @@ describe('server answers and failures', () => {
 	test('a 200 JSON without autologin_token is a clear error', async () => {
 		sim.failNext({ status: 200, body: { success: true } });
 		const result = await run({ operation: 'generateToken', login: byEmail('demo@example.com') });
-		expect(errorOf(result).message).toBe('Watcher answered without an autologin token');
+		expect(errorOf(result).message).toBe('Flussonic Watcher answered without an Auto-Login token');
 		expect(errorOf(result).description).toContain('no "autologin_token"');
 	});
 

@@ -37,7 +37,10 @@ export function serverUrlOf(node: INode, raw: unknown): string {
 		throw new NodeOperationError(
 			node,
 			'The Server URL in the Flussonic Watcher credential is not a valid http(s) URL',
-			{ description: 'Enter the address of the Watcher web UI, e.g. https://watcher.example.com' },
+			{
+				description:
+					'Enter the address of the Flussonic Watcher web UI, e.g. https://watcher.example.com',
+			},
 		);
 	}
 	return baseUrl;
@@ -52,7 +55,8 @@ export function apiKeyOf(node: INode, raw: unknown): string {
 	const apiKey = typeof raw === 'string' ? raw.trim() : '';
 	if (!apiKey) {
 		throw new NodeOperationError(node, 'The Flussonic Watcher credential has no API key', {
-			description: 'Copy the API key from the Watcher UI (Settings, API key) into the credential.',
+			description:
+				'Copy the API key from the Flussonic Watcher web UI (Settings, API key) into the credential.',
 		});
 	}
 	if (apiKey.length > 1024 || !/^[\u0020-\u007e\u0080-\u00ff]+$/.test(apiKey)) {
@@ -61,7 +65,7 @@ export function apiKeyOf(node: INode, raw: unknown): string {
 			'The API Key in the Flussonic Watcher credential is not valid',
 			{
 				description:
-					'It is longer than 1024 characters or holds a line break, a control character or a character outside Latin-1, which no HTTP header can carry. Copy it again from the Watcher UI.',
+					'It is longer than 1024 characters or holds a line break, a control character or a character outside Latin-1, which no HTTP header can carry. Copy it again from the Flussonic Watcher web UI.',
 			},
 		);
 	}

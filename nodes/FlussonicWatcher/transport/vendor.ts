@@ -6,48 +6,48 @@ export const API_KEY_HEADER = 'X-Vsaas-Api-Key';
 export const MAX_AUTOLOGIN_TOKEN_LENGTH = 2048;
 
 /** Watcher's 403 covers a wrong or expired key and an unknown login; its error codes tell which. */
-function refusal({ codes, reason, login }: StatusContext) {
+function refusal({ status, codes, reason, login }: StatusContext) {
 	const said = `${codes.join(' ')} ${reason}`;
 	if (/apikey|api_key|api key/i.test(said)) {
 		return {
-			message: 'Watcher refused the API key: it is wrong or has expired',
+			message: 'Flussonic Watcher refused the API key: it is wrong or has expired',
 			description:
-				'Copy the API key from the Watcher UI (Settings, API key) into the Flussonic Watcher credential.',
+				'Copy the API key from the Flussonic Watcher web UI (Settings, API key) into the Flussonic Watcher credential.',
 		};
 	}
 	if (login && /user|login|notfound|not found/i.test(said)) {
 		return {
-			message: `Watcher does not know the login "${login}"`,
+			message: `Flussonic Watcher does not know the login "${login}"`,
 			description:
-				'Pick the user from the list, or check the e-mail address: it must be the login of an existing Watcher user.',
+				'Pick the user from the list, or check the email address: it must be the login of an existing Flussonic Watcher user.',
 		};
 	}
 	return {
-		message: `Watcher refused the request (403): ${reason}`,
+		message: `Flussonic Watcher refused the request with status ${status}: ${reason}`,
 		description: login
-			? `Either the API key in the credential is wrong or expired, or "${login}" is not a Watcher user.`
+			? `Either the API key in the credential is wrong or expired, or "${login}" is not a Flussonic Watcher user.`
 			: 'The API key in the credential is wrong or expired.',
 	};
 }
 
 const statuses: StatusTable = {
 	400: ({ reason }) => ({
-		message: `Watcher rejected the request: ${reason}`,
+		message: `Flussonic Watcher rejected the request: ${reason}`,
 		description: 'Check the login and options of this item.',
 	}),
 	401: refusal,
 	403: refusal,
 	404: ({ host, call }) => ({
-		message: 'No Watcher API at this URL: check the server URL',
-		description: `${host} answered 404 for ${call}. The Server URL in the credential must be the address of the Watcher web UI.`,
+		message: 'No Flussonic Watcher API at this URL: check the Server URL',
+		description: `${host} answered 404 for ${call}. The Server URL in the credential must be the address of the Flussonic Watcher web UI.`,
 	}),
 	'5xx': ({ status, reason }) => ({
-		message: `Watcher failed with a server error (${status})`,
-		description: `Watcher said: ${reason}. Try again later, or check the Watcher server's logs.`,
+		message: `Flussonic Watcher failed with a server error (status ${status})`,
+		description: `Flussonic Watcher said: ${reason}. Try again later, or check the logs of the Flussonic Watcher server.`,
 	}),
 	default: ({ status, reason }) => ({
-		message: `Watcher answered with unexpected status ${status}`,
-		description: `Watcher said: ${reason}`,
+		message: `Flussonic Watcher answered with the unexpected status ${status}`,
+		description: `Flussonic Watcher said: ${reason}`,
 	}),
 };
 

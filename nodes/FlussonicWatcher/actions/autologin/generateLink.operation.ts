@@ -145,7 +145,7 @@ function refuseLongLink(ctx: IExecuteFunctions, itemIndex: number, length: numbe
 		ctx,
 		itemIndex,
 		`The private link would be ${length} characters long, more than ${MAX_LINK_LENGTH}: shorten the "Link Base URL"`,
-		`Links longer than ${MAX_LINK_LENGTH} characters break in chat apps, e-mail and SMS. The link is the Link Base URL, "#" and a ticket of about 250 characters plus twice the login and once the page path.`,
+		`Links longer than ${MAX_LINK_LENGTH} characters break in chat apps, email and SMS. The link is the Link Base URL, "#" and a ticket of about 250 characters plus twice the login and once the page path.`,
 	);
 }
 
@@ -158,7 +158,7 @@ function readLinkType(ctx: IExecuteFunctions, itemIndex: number): 'private' | 't
 		ctx.getNode(),
 		`The "Link Type" "${String(value).slice(0, 50)}" is not known`,
 		{
-			description: 'Choose Private (Single-Use) or Token in Query.',
+			description: 'Choose Private (Single-Use) or Token in Query (Legacy).',
 			itemIndex,
 		},
 	);

@@ -49,7 +49,7 @@ function readLogin(ctx: IExecuteFunctions, itemIndex: number): string {
 			ctx,
 			itemIndex,
 			'The "Login" is empty',
-			"Pick a Watcher user from the list, or enter the user's e-mail address.",
+			"Pick a Flussonic Watcher user from the list, or enter the user's email address.",
 		);
 	}
 	if (login.length > MAX_LOGIN_LENGTH) {
@@ -57,7 +57,7 @@ function readLogin(ctx: IExecuteFunctions, itemIndex: number): string {
 			ctx,
 			itemIndex,
 			`The "Login" is longer than ${MAX_LOGIN_LENGTH} characters`,
-			`It starts "${login.slice(0, 40)}…"; an e-mail address is at most ${MAX_LOGIN_LENGTH} characters.`,
+			`It starts "${login.slice(0, 40)}…"; an email address is at most ${MAX_LOGIN_LENGTH} characters.`,
 		);
 	}
 	if (hasControlCharacters(login)) {
@@ -65,15 +65,15 @@ function readLogin(ctx: IExecuteFunctions, itemIndex: number): string {
 			ctx,
 			itemIndex,
 			'The "Login" holds a line break or control character',
-			'Check the data the login comes from: an e-mail address has none.',
+			'Check the data the login comes from: an email address has none.',
 		);
 	}
 	if (!isEmailAddress(login)) {
 		fail(
 			ctx,
 			itemIndex,
-			`The "Login" "${login}" is not an e-mail address`,
-			"A Watcher login is the user's e-mail address, e.g. user@example.com.",
+			`The "Login" "${login}" is not an email address`,
+			"A Flussonic Watcher login is the user's email address, e.g. user@example.com.",
 		);
 	}
 	return login;
@@ -110,7 +110,7 @@ function readValidTill(
 		fail(
 			ctx,
 			itemIndex,
-			`"Valid Till" is not a date: ${(error as Error).message}`,
+			`"Token Valid Till" is not a date: ${(error as Error).message}`,
 			'Pick a date and time, or use an expression that gives an ISO 8601 date.',
 		);
 	}
@@ -118,16 +118,16 @@ function readValidTill(
 		fail(
 			ctx,
 			itemIndex,
-			`"Valid Till" (${validTill.toISOString()}) is in the past`,
-			'Pick a moment in the future, or use "Valid for (Minutes)".',
+			`"Token Valid Till" (${validTill.toISOString()}) is in the past`,
+			'Pick a moment in the future, or use "Token Valid for (Minutes)".',
 		);
 	}
 	if (validTill && validTill.getTime() > LATEST_VALID_TILL) {
 		fail(
 			ctx,
 			itemIndex,
-			`"Valid Till" (${validTill.toISOString()}) is after the year 9999`,
-			'Pick a moment within the next years, or use "Valid for (Minutes)".',
+			`"Token Valid Till" (${validTill.toISOString()}) is after the year 9999`,
+			'Pick a moment within the next years, or use "Token Valid for (Minutes)".',
 		);
 	}
 	return validTill;
@@ -140,7 +140,7 @@ export function readTokenRequest(ctx: IExecuteFunctions, itemIndex: number): Tok
 	const validForMinutes = positiveMinutes(
 		ctx,
 		options.validForMinutes,
-		'Valid for (Minutes)',
+		'Token Valid for (Minutes)',
 		itemIndex,
 	);
 	const lifetimeMinutes = positiveMinutes(
@@ -154,7 +154,7 @@ export function readTokenRequest(ctx: IExecuteFunctions, itemIndex: number): Tok
 		fail(
 			ctx,
 			itemIndex,
-			'Set either "Valid Till" or "Valid for (Minutes)", not both',
+			'Set either "Token Valid Till" or "Token Valid for (Minutes)", not both',
 			'Both say when the token stops working; remove one of them.',
 		);
 	}

@@ -44,18 +44,22 @@ export async function generateToken(
 			? (response as IDataObject).autologin_token
 			: undefined;
 	if (typeof token !== 'string' || token === '') {
-		throw new NodeOperationError(session.node, 'Watcher answered without an autologin token', {
-			description:
-				'The answer was JSON but had no "autologin_token". Is the Server URL that of a Watcher?',
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			session.node,
+			'Flussonic Watcher answered without an Auto-Login token',
+			{
+				description:
+					'The answer was JSON but had no "autologin_token". Is the Server URL that of a Flussonic Watcher?',
+				itemIndex,
+			},
+		);
 	}
 	if (token.length > MAX_AUTOLOGIN_TOKEN_LENGTH || hasControlCharacters(token)) {
 		throw new NodeOperationError(
 			session.node,
-			'Watcher answered with an autologin token that cannot be used',
+			'Flussonic Watcher answered with an Auto-Login token that cannot be used',
 			{
-				description: `The "autologin_token" is longer than ${MAX_AUTOLOGIN_TOKEN_LENGTH} characters or holds control characters. Is the Server URL that of a Watcher?`,
+				description: `The "autologin_token" is longer than ${MAX_AUTOLOGIN_TOKEN_LENGTH} characters or holds control characters. Is the Server URL that of a Flussonic Watcher?`,
 				itemIndex,
 			},
 		);
