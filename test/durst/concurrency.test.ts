@@ -110,7 +110,9 @@ describe('Max Concurrent Requests', () => {
 		expect(output.map((item) => item.pairedItem)).toEqual(ids.map((_, item) => ({ item })));
 		expect(output.map((item) => item.json.id ?? item.json.error)).toEqual(
 			ids.map((id) =>
-				id === 'NOPE' ? 'Durst Analytics found nothing at GET /api/v1/printers/NOPE (404)' : id,
+				id === 'NOPE'
+					? 'Durst Analytics found nothing at GET /api/v1/printers/NOPE (status 404)'
+					: id,
 			),
 		);
 		expect(sim.logins).toBe(1);
@@ -130,7 +132,7 @@ describe('Max Concurrent Requests', () => {
 			{ items: [{ id: 'P-1001' }, { id: 'BAD-1' }, { id: 'BAD-2' }, { id: 'P-1002' }] },
 		);
 		expect(errorOf(result).message).toBe(
-			'Durst Analytics found nothing at GET /api/v1/printers/BAD-1 (404)',
+			'Durst Analytics found nothing at GET /api/v1/printers/BAD-1 (status 404)',
 		);
 	});
 });

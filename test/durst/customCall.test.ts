@@ -163,7 +163,7 @@ describe('Custom API Call', () => {
 			}),
 		]);
 		expect(errorOf(result).message).toBe(
-			'Durst Analytics found nothing at GET /api/v1/printers/NOPE (404)',
+			'Durst Analytics found nothing at GET /api/v1/printers/NOPE (status 404)',
 		);
 		expectNoSecrets(result, secrets());
 	});

@@ -68,7 +68,7 @@ function outcomes(result: RunResult): unknown[] {
 }
 
 const mayNot = (id: string) =>
-	`The Durst Analytics user "${user.username}" may not call GET /api/v1/printers/${id} (403)`;
+	`The Durst Analytics user "${user.username}" may not call GET /api/v1/printers/${id} (status 403)`;
 
 const alternating = (count: number) =>
 	Array.from({ length: count }, (_, index) => (index % 2 === 0 ? ALLOWED : FORBIDDEN));
@@ -124,7 +124,7 @@ test('a 401 after the re-login is a clear error, without a further login', async
 		credentials: credentials(),
 	});
 	expect(errorOf(result).message).toBe(
-		`Durst Analytics refused the token of a new login of the user "${user.username}" at GET /api/v1/printers/${ALLOWED} (401)`,
+		`Durst Analytics refused the token of a new login of the user "${user.username}" at GET /api/v1/printers/${ALLOWED} (status 401)`,
 	);
 	expect(sim.logins).toBe(2);
 });
@@ -134,7 +134,7 @@ test('a check of the token that fails (503) is named, and makes no login', async
 	sim.failNext({ status: 503, path: '/api/v1/printers' });
 	const result = await run([FORBIDDEN]);
 	expect(outcomes(result)).toEqual([
-		`Durst Analytics refused GET /api/v1/printers/${FORBIDDEN} (403), and the check whether the token is still valid failed`,
+		`Durst Analytics refused GET /api/v1/printers/${FORBIDDEN} (status 403), and the check whether the token is still valid failed`,
 	]);
 	expect(sim.logins).toBe(1);
 });
@@ -199,7 +199,7 @@ test.each([
 			credentials: credentials(),
 		});
 		expect(outcomes(result)).toEqual([
-			`Durst Analytics refused GET /api/v1/printers/${FORBIDDEN} (403), and the check whether the token is still valid failed`,
+			`Durst Analytics refused GET /api/v1/printers/${FORBIDDEN} (status 403), and the check whether the token is still valid failed`,
 		]);
 		expect(sim.logins).toBe(1);
 		await sim.waitForStalled(0, 5_000);

@@ -95,7 +95,7 @@ describe('login shapes', () => {
 			credentialOverrides: { baseUrl: `${sim.url}/elsewhere` },
 		});
 		expect(errorOf(result).message).toBe(
-			'No Durst Analytics API at this URL: check the server URL',
+			'No Durst Analytics API at this URL: check the Server URL',
 		);
 		expectNoSecrets(result, secrets());
 	});

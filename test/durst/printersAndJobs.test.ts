@@ -148,7 +148,7 @@ describe('printers and jobs', () => {
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(output[0].json.id).toBe('P-1001');
 		expect(output[1].json.error).toBe(
-			'Durst Analytics found nothing at GET /api/v1/printers/NOPE (404)',
+			'Durst Analytics found nothing at GET /api/v1/printers/NOPE (status 404)',
 		);
 		expect(output[2].json.id).toBe('P-1003');
 		expectNoSecrets(result, secrets());

@@ -100,8 +100,8 @@ describe('the token cache', () => {
 			// A 401 is always a dead token; a 403 of the printer list (which every user may read) too.
 			expect(errorOf(result).message).toBe(
 				status === 401
-					? `Durst Analytics refused the token of a new login of the user "${user.username}" at GET /api/v1/printers (401)`
-					: `The Durst Analytics user "${user.username}" may not call GET /api/v1/printers (403)`,
+					? `Durst Analytics refused the token of a new login of the user "${user.username}" at GET /api/v1/printers (status 401)`
+					: `The Durst Analytics user "${user.username}" may not call GET /api/v1/printers (status 403)`,
 			);
 			expect(sim.logins).toBe(2);
 			expect(sim.callCount(DURST_ENDPOINTS.printers)).toBe(3);

@@ -29,7 +29,7 @@ const notJson =
 	(env: Env) =>
 		`${product} at ${host(env)} answered ${call} with text/html, not JSON`;
 const forbidden = (call: string) =>
-	`The Durst Analytics user "${DURST_USER}" may not call ${call} (403)`;
+	`The Durst Analytics user "${DURST_USER}" may not call ${call} (status 403)`;
 
 const cases: HostileCase[] = [
 	{

@@ -66,7 +66,7 @@ describe('one token per workflow', () => {
 
 describe('outages', () => {
 	test.each([
-		[{ mode: 'status', status: 503 }, 'Durst Analytics failed with a server error (503)'],
+		[{ mode: 'status', status: 503 }, 'Durst Analytics failed with a server error (status 503)'],
 		[{ mode: 'reset' }, 'Durst Analytics at 127.0.0.1'],
 	] as const)('%j: the poll fails clearly, the next poll catches up', async (spec, message) => {
 		const trigger = f.trigger({ event: 'newPrinterError' });
@@ -177,7 +177,7 @@ describe('broken answers and inputs', () => {
 		expect(item).toMatchObject({
 			id: job,
 			inkConsumption: null,
-			inkConsumptionError: 'Durst Analytics failed with a server error (500)',
+			inkConsumptionError: 'Durst Analytics failed with a server error (status 500)',
 		});
 	});
 

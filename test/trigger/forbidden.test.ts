@@ -60,7 +60,7 @@ test.each([
 			Array.from(
 				{ length: 5 },
 				() =>
-					'Durst Analytics Trigger: the user may not see printer "P-1003" (403); skipped in this poll',
+					'Durst Analytics Trigger: the user may not see printer "P-1003" (status 403); skipped in this poll',
 			),
 		);
 		const log = n8nLogText().slice(logStart);

@@ -47,8 +47,8 @@ function forbidden(
 		node,
 		{ status: 403, call: call.label },
 		{
-			message: `The Durst Analytics user "${session.username}" may not call ${call.label} (403)`,
-			description: `${evidence}, so the user lacks the right to it. Ask an Analytics administrator for access, or use the credential of a user who has it. No further logins were made.`,
+			message: `The Durst Analytics user "${session.username}" may not call ${call.label} (status 403)`,
+			description: `${evidence}, so the user lacks the right to it. Ask a Durst Analytics administrator for access, or use the credential of a user who has it. No further logins were made.`,
 			httpCode: '403',
 			itemIndex,
 		},
@@ -60,9 +60,9 @@ function freshTokenRefused(node: INode, session: DurstSession, call: Call, itemI
 		node,
 		{ status: 401, call: call.label },
 		{
-			message: `Durst Analytics refused the token of a new login of the user "${session.username}" at ${call.label} (401)`,
+			message: `Durst Analytics refused the token of a new login of the user "${session.username}" at ${call.label} (status 401)`,
 			description:
-				'The token in use was refused, so the node logged in again; Analytics refused the new token as well. Check that the user is active and that the Server URL leads to one Analytics server (not to several behind a load balancer that do not share sessions). No further logins were made.',
+				'The token in use was refused, so the node logged in again; Durst Analytics refused the new token as well. Check that the user is active and that the Server URL leads to one Durst Analytics server (not to several behind a load balancer that do not share sessions). No further logins were made.',
 			httpCode: '401',
 			itemIndex,
 		},
@@ -111,7 +111,7 @@ async function checkForbidden(
 			node,
 			{ status: 403, call: call.label },
 			{
-				message: `Durst Analytics refused ${call.label} (403), and the check whether the token is still valid failed`,
+				message: `Durst Analytics refused ${call.label} (status 403), and the check whether the token is still valid failed`,
 				description: `The check (${list.label}) failed: ${reason}`,
 				httpCode: '403',
 				itemIndex,

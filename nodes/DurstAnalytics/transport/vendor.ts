@@ -9,11 +9,11 @@ const statuses: StatusTable = {
 		description: `Check the parameters of ${call}.`,
 	}),
 	404: ({ call }) => ({
-		message: `Durst Analytics found nothing at ${call} (404)`,
+		message: `Durst Analytics found nothing at ${call} (status 404)`,
 		description: 'The printer or job ID does not exist on this server, or the path is wrong.',
 	}),
 	'5xx': ({ status, reason }) => ({
-		message: `Durst Analytics failed with a server error (${status})`,
+		message: `Durst Analytics failed with a server error (status ${status})`,
 		description: `Durst Analytics said: ${reason}. Try again later.`,
 	}),
 	default: ({ status, call, reason }) => ({
@@ -32,10 +32,10 @@ export const DURST: Vendor = {
 export const LOGIN_STATUSES: StatusTable = {
 	401: ({ login, status }) => ({
 		message: 'Durst Analytics rejected the username or password',
-		description: `The login of "${login ?? ''}" was refused (${status}). Check the username and password in the Durst Analytics credential.`,
+		description: `The login of "${login ?? ''}" was refused with status ${status}. Check the username and password in the Durst Analytics credential.`,
 	}),
 	404: ({ host }) => ({
-		message: 'No Durst Analytics API at this URL: check the server URL',
+		message: 'No Durst Analytics API at this URL: check the Server URL',
 		description: `${host} answered 404 for /api/v1/login. The Server URL must be the address of Durst Analytics (version 1.4 or later).`,
 	}),
 	default: ({ status, reason }) => ({

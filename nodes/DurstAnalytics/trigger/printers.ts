@@ -91,7 +91,7 @@ export async function eachPrinter<T>(
 			// Errors of the call are the node's own (NodeApiError, NodeOperationError): passed on as they are.
 			if (!(outcome.error instanceof DurstForbiddenError)) throw outcome.error;
 			run.ctx.logger.warn(
-				`Durst Analytics Trigger: the user may not see printer "${id.slice(0, 100)}" (403); skipped in this poll`,
+				`Durst Analytics Trigger: the user may not see printer "${id.slice(0, 100)}" (status 403); skipped in this poll`,
 			);
 			continue;
 		}
@@ -99,7 +99,7 @@ export async function eachPrinter<T>(
 		if (found !== undefined) results.push(...found);
 		else {
 			run.ctx.logger.warn(
-				`Durst Analytics Trigger: printer "${id.slice(0, 100)}" was not found (404); skipped in this poll`,
+				`Durst Analytics Trigger: printer "${id.slice(0, 100)}" was not found (status 404); skipped in this poll`,
 			);
 		}
 	}
