@@ -104,13 +104,13 @@ export function networkError(
 		text = {
 			message: `Could not connect to ${product} at ${host}: connection refused`,
 			description:
-				'Check the server URL in the credential and that the server is running and reachable from n8n.',
+				'Check the Server URL in the credential and that the server is running and reachable from n8n.',
 		};
 	} else if (DNS_CODES.has(code)) {
 		text = {
 			message: `Could not find the host ${host}`,
 			description:
-				"The host name in the credential's server URL does not resolve: check it for typos.",
+				"The host name in the credential's Server URL does not resolve: check it for typos.",
 		};
 	} else if (TLS_CODE.test(code)) {
 		text = {
@@ -141,7 +141,7 @@ export function networkError(
 	} else {
 		text = {
 			message: `The request to ${product} at ${host} failed (${code})`,
-			description: 'No HTTP answer was received; check the server URL and the network.',
+			description: 'No HTTP answer was received; check the Server URL and the network.',
 		};
 	}
 	return failure(node, host, code, text, itemIndex);

@@ -65,8 +65,8 @@ function stopError(node: INode, endpoint: Endpoint, limit: Limit, itemIndex?: nu
 			host,
 			'CANCELLED',
 			{
-				message: `The request to ${product} at ${host} was stopped: the execution was cancelled`,
-				description: 'n8n cancelled the execution while the request was under way.',
+				message: `The request to ${product} at ${host} was stopped: the execution was canceled`,
+				description: 'n8n canceled the execution while the request was under way.',
 			},
 			itemIndex,
 		);

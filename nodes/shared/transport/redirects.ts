@@ -87,7 +87,7 @@ export function redirectHop(
 			{
 				message: `${product} at ${host} redirected the request more than ${MAX_REDIRECTS} times`,
 				description:
-					'The server sends the request round in circles; check the Server URL in the credential.',
+					'The server sends the request around in circles; check the Server URL in the credential.',
 			},
 			itemIndex,
 		);
