@@ -131,7 +131,7 @@ const REFUSALS: Record<Refusal, { status: number; title: string; text: string }>
 	unknownKey: {
 		status: 400,
 		title: 'This sign-in link is not for this page',
-		text: 'It was made for another Watcher, or before its API key changed. Ask for a new link.',
+		text: 'It was made for another Flussonic Watcher server, or before its API key changed. Ask for a new link.',
 	},
 	malformed: {
 		status: 400,
@@ -146,7 +146,7 @@ const REFUSALS: Record<Refusal, { status: number; title: string; text: string }>
 	notSetUp: {
 		status: 500,
 		title: 'This sign-in page is not set up',
-		text: 'Its Watcher credential cannot be used. Tell whoever runs this page; the n8n workflow shows why.',
+		text: 'Its Flussonic Watcher credential cannot be used. Tell whoever runs this page; the n8n workflow shows why.',
 	},
 };
 
