@@ -71,6 +71,8 @@ Try:
   4. Open "Durst: printer breakdown alert" and activate it (its first poll records the statuses); then:
        curl -s -X POST ${sims.durst.url}/__sim/timeline -H 'content-type: application/json' -d '{"type":"status","printerId":"P-1001","status":"Breakdown"}'
      Within a minute (its poll time) the workflow runs once with the alert for P-1001.
+  5. Open "Durst: daily ink report per printer" and execute it: one item per printer, with its name
+     and yesterday's liters per color.
 
 Ctrl-C stops n8n and the simulators.`);
 }
