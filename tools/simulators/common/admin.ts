@@ -1,5 +1,7 @@
 /** The `/__sim/*` administration surface every simulator shares; these paths are never counted as API calls. */
 import { parseFailureSpec } from '../faults/parse';
+import { capacityProblem } from './capacity';
+import type { CapacitySpec } from './capacity';
 import type { FailureSpec } from '../faults/spec';
 import { jsonResponse } from './http';
 import type { SimRequest, SimResponse } from './http';
@@ -25,6 +27,7 @@ export interface AdminTarget {
 	readonly pendingFailures: number;
 	clearFailures(): void;
 	destroyStalled(): number;
+	setCapacity(spec: CapacitySpec | undefined): void;
 }
 
 /** A simulator's own `/__sim/<action>` endpoints; `undefined` means "not mine" (404). */
@@ -67,6 +70,20 @@ function queueFailure(target: AdminTarget, req: SimRequest): SimResponse {
 	return jsonResponse(200, { ok: true, pendingFailures: target.pendingFailures });
 }
 
+/** An empty body makes the server unlimited again. */
+function setCapacity(target: AdminTarget, req: SimRequest): SimResponse {
+	if (req.body.length === 0) {
+		target.setCapacity(undefined);
+		return jsonResponse(200, { capacity: null });
+	}
+	const parsed = parseJson(req.body);
+	if (!parsed.ok) return jsonResponse(400, { error: parsed.reason });
+	const problem = capacityProblem(parsed.value);
+	if (problem !== undefined) return jsonResponse(400, { error: problem });
+	target.setCapacity(parsed.value as CapacitySpec);
+	return jsonResponse(200, { capacity: parsed.value });
+}
+
 /** Answers `req` (its path starts with `ADMIN_PREFIX`): a shared endpoint, else `own`, else 404. */
 export function answerAdmin(target: AdminTarget, req: SimRequest, own: OwnAdmin): SimResponse {
 	const action = req.path.slice(ADMIN_PREFIX.length);
@@ -94,6 +111,8 @@ export function answerAdmin(target: AdminTarget, req: SimRequest, own: OwnAdmin)
 		case 'POST clear-failures':
 			target.clearFailures();
 			return jsonResponse(200, { ok: true });
+		case 'POST capacity':
+			return setCapacity(target, req);
 		case 'POST destroy-stalled':
 			return jsonResponse(200, { ok: true, destroyed: target.destroyStalled() });
 		default:

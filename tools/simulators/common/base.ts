@@ -14,6 +14,8 @@ import { FaultQueue } from '../faults/queue';
 import { validateFailureSpec } from '../faults/spec';
 import type { FailureSpec, StalledMode } from '../faults/spec';
 import { ADMIN_PREFIX, answerAdmin } from './admin';
+import { Capacity } from './capacity';
+import type { CapacitySpec } from './capacity';
 import { emptyResponse } from './http';
 import type { RouteResult, SimRequest, SimResponse } from './http';
 import {
@@ -58,6 +60,7 @@ export abstract class SimulatorBase {
 	private readonly maxBodyBytes: number;
 	private readonly counters = new CallCounters();
 	private readonly log: RequestLog;
+	private readonly capacityModel = new Capacity();
 
 	protected constructor(options: SimulatorBaseOptions = {}) {
 		this.requestedPort = options.port ?? 0;
@@ -120,6 +123,7 @@ export abstract class SimulatorBase {
 			wait.release();
 		}
 		this.waits.clear();
+		this.capacityModel.drain();
 		this.destroyStalled();
 		await closeServer(server, this.sockets);
 	}
@@ -149,6 +153,14 @@ export abstract class SimulatorBase {
 		if (!Number.isFinite(value) || value < 0)
 			throw new RangeError(`latencyMs must be >= 0, got ${value}`);
 		this.latency = value;
+	}
+
+	/**
+	 * Serves only `spec.limit` API requests at a time, refusing or queueing the rest (see
+	 * `CapacitySpec`); `undefined` makes the server unlimited again.
+	 */
+	setCapacity(spec: CapacitySpec | undefined): void {
+		this.capacityModel.set(spec);
 	}
 
 	/** Simulated time in ms (base clock plus everything passed to `advanceClock`). */
@@ -254,6 +266,7 @@ export abstract class SimulatorBase {
 
 	resetCounters(): void {
 		this.counters.reset();
+		this.capacityModel.resetStats();
 		this.onResetCounters();
 	}
 
@@ -278,6 +291,8 @@ export abstract class SimulatorBase {
 			stalledResponses: this.faults.stalledCount,
 			latencyMs: this.latency,
 			clockMs: this.now(),
+			peakInFlight: this.counters.peak,
+			capacity: this.capacityModel.stats(),
 		};
 	}
 
@@ -297,12 +312,19 @@ export abstract class SimulatorBase {
 		const entry = this.record(request, routed.key);
 		const failure = this.faults.take(request.path, routed.key, request.method);
 		this.counters.enter();
+		let place: Awaited<ReturnType<Capacity['enter']>> = 'free';
 		try {
-			await this.wait(this.latency);
+			place = await this.capacityModel.enter();
+			if (place === 'served') await this.wait(this.latency);
 		} finally {
 			this.counters.leave();
+			if (place === 'served') this.capacityModel.release();
 		}
 		if (this.server === undefined || res.destroyed) return;
+		if (typeof place === 'object') {
+			entry.status = sendResponse(res, place);
+			return;
+		}
 
 		if (failure !== undefined) {
 			this.counters.injected += 1;
