@@ -208,7 +208,7 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 			expect(flow.watcherPosts()).toBe(before);
 		});
 
-		test('Require a Click: loading posts nothing; the click signs in', async () => {
+		test('Require a Click: loading posts nothing; the click logs in', async () => {
 			const { status, body } = await flow.requestLink(
 				'demo@example.com',
 				'/webhook/watcher-link-click',
@@ -220,7 +220,7 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 			const page = await flow.open(fresh);
 			await page.locator('#confirm').waitFor({ timeout: 15_000 });
 			expect(await page.locator('#confirm').textContent()).toBe(
-				'Sign in to Flussonic Watcher as demo@example.com?',
+				'Log in to Flussonic Watcher as demo@example.com?',
 			);
 			await page.screenshot({ path: shot('private-link-confirm') });
 			expect(flow.watcherPosts()).toBe(before);

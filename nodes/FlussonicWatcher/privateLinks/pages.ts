@@ -28,7 +28,7 @@ const READER_SCRIPT = [
 	'(function(){',
 	'var ticket=location.hash.slice(1);',
 	'try{history.replaceState(null,"",location.pathname+location.search);}catch(e){}',
-	'if(!ticket){document.getElementById("status").textContent="This sign-in link is incomplete. Ask for a new link.";return;}',
+	'if(!ticket){document.getElementById("status").textContent="This login link is incomplete. Ask for a new link.";return;}',
 	'var form=document.getElementById("redeem");',
 	'form.elements.ticket.value=ticket;',
 	'form.submit();',
@@ -61,10 +61,10 @@ export function readerPage(requireClick: boolean): Page {
 		status: 200,
 		csp: csp(READER_SCRIPT, "'self'"),
 		html: page(
-			'Signing in to Flussonic Watcher',
+			'Logging in to Flussonic Watcher',
 			[
-				'<p id="status">Opening your sign-in link…</p>',
-				'<noscript><p id="no-script">This sign-in link needs JavaScript: its secret part never leaves your browser except to this page. Turn JavaScript on and open the link again.</p></noscript>',
+				'<p id="status">Opening your login link…</p>',
+				'<noscript><p id="no-script">This login link needs JavaScript: its secret part never leaves your browser except to this page. Turn JavaScript on and open the link again.</p></noscript>',
 				'<form id="redeem" method="POST" action="">',
 				'<input type="hidden" name="ticket" value="">',
 				`<input type="hidden" name="step" value="${step}">`,
@@ -75,19 +75,19 @@ export function readerPage(requireClick: boolean): Page {
 	};
 }
 
-/** Require a Click: who the link signs in, and a button; nothing is redeemed before the click. */
+/** Require a Click: who the link logs in, and a button; nothing is redeemed before the click. */
 export function confirmPage(login: string, ticketText: string): Page {
 	return {
 		status: 200,
 		csp: csp(undefined, "'self'"),
 		html: page(
-			'Sign in to Flussonic Watcher',
+			'Log in to Flussonic Watcher',
 			[
-				`<h1 id="confirm">Sign in to Flussonic Watcher as ${escapeHtml(login)}?</h1>`,
+				`<h1 id="confirm">Log in to Flussonic Watcher as ${escapeHtml(login)}?</h1>`,
 				'<form id="redeem" method="POST" action="">',
 				`<input type="hidden" name="ticket" value="${escapeHtml(ticketText)}">`,
 				'<input type="hidden" name="step" value="redeem">',
-				'<button type="submit" id="sign-in">Sign in</button>',
+				'<button type="submit" id="sign-in">Log in</button>',
 				'</form>',
 				'<p>This link works once. If you did not ask for it, close this page.</p>',
 			].join('\n'),
@@ -109,43 +109,43 @@ export type Refusal = TicketProblem | 'alreadyUsed' | 'memoryFull' | 'otherPage'
 const REFUSALS: Record<Refusal, { status: number; title: string; text: string }> = {
 	alreadyUsed: {
 		status: 410,
-		title: 'This sign-in link has already been used',
-		text: 'Each link signs in once. Ask for a new link.',
+		title: 'This login link has already been used',
+		text: 'Each link logs in once. Ask for a new link.',
 	},
 	// The page could not tell whether the link was used, so it refuses it rather than risk a second use.
 	memoryFull: {
 		status: 410,
-		title: 'This sign-in link can no longer be used',
-		text: 'This page has signed in so many people that it no longer remembers links this old. Ask for a new link.',
+		title: 'This login link can no longer be used',
+		text: 'This page has logged in so many people that it no longer remembers links this old. Ask for a new link.',
 	},
 	expired: {
 		status: 410,
-		title: 'This sign-in link has expired',
+		title: 'This login link has expired',
 		text: 'Links work for a short time only. Ask for a new link.',
 	},
 	tampered: {
 		status: 400,
-		title: 'This sign-in link has been altered',
+		title: 'This login link has been altered',
 		text: 'The link is not the one that was sent. Ask for a new link, and copy it whole.',
 	},
 	unknownKey: {
 		status: 400,
-		title: 'This sign-in link is not for this page',
+		title: 'This login link is not for this page',
 		text: 'It was made for another Flussonic Watcher server, or before its API key changed. Ask for a new link.',
 	},
 	malformed: {
 		status: 400,
-		title: 'This sign-in link is not valid',
+		title: 'This login link is not valid',
 		text: 'The link is incomplete or damaged. Ask for a new link, and copy it whole.',
 	},
 	otherPage: {
 		status: 400,
-		title: 'This sign-in link belongs to another page',
-		text: 'It was made for another sign-in page. Ask for a new link, and open it as it was sent.',
+		title: 'This login link belongs to another page',
+		text: 'It was made for another login page. Ask for a new link, and open it as it was sent.',
 	},
 	notSetUp: {
 		status: 500,
-		title: 'This sign-in page is not set up',
+		title: 'This login page is not set up',
 		text: 'Its Flussonic Watcher credential cannot be used. Tell whoever runs this page; the n8n workflow shows why.',
 	},
 };
