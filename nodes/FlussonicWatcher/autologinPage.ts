@@ -1,5 +1,5 @@
 /**
- * The auto-login page. Watcher accepts an autologin token only as an HTML form POST, so a link a
+ * The auto-login page. Watcher accepts an auto-login token only as an HTML form POST, so a link a
  * person can click must lead to a page that posts the token; these functions build that page and
  * the frame every other page of the package shares. Pure functions: no n8n, no I/O.
  */

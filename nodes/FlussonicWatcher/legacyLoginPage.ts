@@ -9,7 +9,7 @@ import { MAX_AUTOLOGIN_TOKEN_LENGTH } from './transport/vendor';
 
 /**
  * The documented shape is `login:unix-time:hex-salt:hex-signature`. The login part is free text
- * (an e-mail address can hold quotes and angle brackets), so only control characters are refused there.
+ * (an email address can hold quotes and angle brackets), so only control characters are refused there.
  */
 const TOKEN_SHAPE = /^[^\u0000-\u001f\u007f]+:\d{1,12}:[0-9a-f]{1,64}:[0-9a-f]{8,128}$/i;
 

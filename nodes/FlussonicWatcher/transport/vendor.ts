@@ -2,7 +2,7 @@ import type { StatusContext, StatusTable, Vendor } from '../../shared/transport/
 
 export const CREDENTIAL_TYPE = 'flussonicWatcherApi';
 export const API_KEY_HEADER = 'X-Vsaas-Api-Key';
-/** Longer is no autologin token: Watcher's are a login, two numbers and a signature. */
+/** Longer is no auto-login token: Watcher's are a login, two numbers and a signature. */
 export const MAX_AUTOLOGIN_TOKEN_LENGTH = 2048;
 
 /** Watcher's 403 covers a wrong or expired key and an unknown login; its error codes tell which. */

@@ -4,7 +4,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { Show } from '../../../shared/operation';
 import { concurrencyOption, timeoutOption } from '../../../shared/runOptions';
 
-/** Deliberately loose: Watcher logins are e-mail addresses, and quotes or "+" are legal in them. */
+/** Deliberately loose: Watcher logins are email addresses, and quotes or "+" are legal in them. */
 const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';
 
 export function loginField(displayOptions: Show): INodeProperties {

@@ -19,8 +19,8 @@ const MAX_LINK_BASE_LENGTH = 2048;
 /**
  * The longest private link made. The ticket rides in the fragment, which neither n8n nor any
  * server sees (the page takes up to MAX_TICKET_LENGTH), but a link travels through chat apps,
- * e-mail and SMS, which cut or refuse long URLs: about 2,000 characters is what every browser and
- * client carries (the smallest common limit, Internet Explorer's, is 2,083). A link of an e-mail
+ * email and SMS, which cut or refuse long URLs: about 2,000 characters is what every browser and
+ * client carries (the smallest common limit, Internet Explorer's, is 2,083). A link of an email
  * login is about 400 characters.
  */
 const MAX_LINK_LENGTH = 2_000;
