@@ -13,6 +13,7 @@ export type {
 	SentMessage,
 	TelegramBotUser,
 	TelegramCall,
+	TelegramGroup,
 	TelegramMethod,
 	TelegramPerson,
 	TelegramWebhook,

@@ -22,6 +22,7 @@ import type {
 	SentMessage,
 	TelegramBotUser,
 	TelegramCall,
+	TelegramGroup,
 	TelegramMethod,
 	TelegramPerson,
 	TelegramWebhook,
@@ -108,10 +109,15 @@ export class TelegramSimulator extends SimulatorBase {
 	}
 
 	/**
-	 * `person` writes `text` to the bot: the update is posted to the registered webhook with the
-	 * secret token header, as Telegram does. Resolves with the webhook's answer.
+	 * `person` writes `text` to the bot (in a private chat, or in `group`): the update is posted to
+	 * the registered webhook with the secret token header, as Telegram does. Resolves with the
+	 * webhook's answer.
 	 */
-	async sendText(person: TelegramPerson, text: string): Promise<UpdateDelivery> {
+	async sendText(
+		person: TelegramPerson,
+		text: string,
+		group?: TelegramGroup,
+	): Promise<UpdateDelivery> {
 		const webhook = this.webhook;
 		if (webhook === undefined)
 			throw new Error('telegram simulator: no webhook registered (is the workflow active?)');
@@ -122,6 +128,7 @@ export class TelegramSimulator extends SimulatorBase {
 			person,
 			text,
 			Math.floor(this.now() / 1000),
+			group,
 		);
 		const headers: Record<string, string> = { 'content-type': 'application/json' };
 		if (webhook.secretToken !== undefined) headers[TELEGRAM_SECRET_HEADER] = webhook.secretToken;

@@ -66,9 +66,15 @@ export function telegramError(code: number, description: string): JsonObject {
 	return { ok: false, error_code: code, description };
 }
 
+/** A group the bot is in (Telegram gives groups negative ids). */
+export interface TelegramGroup {
+	id: number;
+	title: string;
+}
+
 /**
- * The update Telegram posts when `person` writes `text` to the bot in a private chat (chat id =
- * user id there), with the `bot_command` entity a leading `/command` gets.
+ * The update Telegram posts when `person` writes `text` to the bot: in a private chat (chat id =
+ * user id there) or in `group`, with the `bot_command` entity a leading `/command` gets.
  */
 export function messageUpdate(
 	updateId: number,
@@ -76,14 +82,18 @@ export function messageUpdate(
 	person: TelegramPerson,
 	text: string,
 	date: number,
+	group?: TelegramGroup,
 ): JsonObject {
 	const from: JsonObject = { id: person.id, is_bot: false, first_name: person.firstName };
 	if (person.lastName !== undefined) from.last_name = person.lastName;
 	if (person.username !== undefined) from.username = person.username;
 	from.language_code = person.languageCode ?? 'en';
-	const chat: JsonObject = { id: person.id, first_name: person.firstName, type: 'private' };
-	if (person.lastName !== undefined) chat.last_name = person.lastName;
-	if (person.username !== undefined) chat.username = person.username;
+	const chat: JsonObject =
+		group === undefined
+			? { id: person.id, first_name: person.firstName, type: 'private' }
+			: { id: group.id, title: group.title, type: 'group' };
+	if (group === undefined && person.lastName !== undefined) chat.last_name = person.lastName;
+	if (group === undefined && person.username !== undefined) chat.username = person.username;
 	const message: JsonObject = { message_id: messageId, from, chat, date, text };
 	const command = /^\/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?/.exec(text);
 	if (command !== null)
