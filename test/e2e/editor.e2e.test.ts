@@ -1,7 +1,8 @@
 /**
  * Our package in n8n's editor, in headless Chromium, on both supported n8n lines: the node panel
  * finds both nodes with their icons, both credentials' tests pass against the simulators (and a
- * wrong key is reported as a failure), and the Watcher node's "Login" list loads users.
+ * wrong key is reported as a failure), the Watcher node's "Login" list loads users, and the Durst
+ * node's "Printer" list loads the simulator's printers.
  *
  * Screenshots for the README go to docs/screenshots/<version>-*.png. A failing step leaves a
  * screenshot and the page's HTML in EVIDENCE_DIR (see editor/browser.ts) and names them in the error.
@@ -9,14 +10,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { APIResponse, Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 import { DurstAnalytics } from '../../nodes/DurstAnalytics/DurstAnalytics.node';
-import { DurstAnalyticsTrigger } from '../../nodes/DurstAnalytics/DurstAnalyticsTrigger.node';
-import { FlussonicWatcher } from '../../nodes/FlussonicWatcher/FlussonicWatcher.node';
-import { DurstSimulator } from '../../tools/simulators/durst';
+import { DURST_ENDPOINTS, DurstSimulator } from '../../tools/simulators/durst';
 import { WATCHER_DEFAULT_USERS, WatcherSimulator } from '../../tools/simulators/watcher';
-import type { PageProblem } from './editor/browser';
 import { launchChromium, loggedInContext, ProblemLog, step, waitUntil } from './editor/browser';
 import {
 	addNodeWithAction,
@@ -32,10 +30,19 @@ import {
 	openResourceList,
 	renderedIcon,
 	resourceListSearch,
+	resourceLocatorText,
 	retryButton,
 	searchNodePanel,
 	selectNodeCredential,
 } from './editor/n8nEditor';
+import {
+	actionOf,
+	answerNpmAsLatest,
+	getRetryingReset,
+	NODES,
+	ours,
+	unexpected,
+} from './editor/ourPackage';
 import type { ExampleCredential } from '../../tools/n8n/examples';
 import { CREDENTIAL_IDS, EXAMPLES_DIR, loadCredentials } from '../../tools/n8n/examples';
 import type { HostVersion } from '../../tools/n8n/n8nHost';
@@ -59,85 +66,6 @@ const PACKAGE_VERSION = (
 const WATCHER_CAMERAS = 'GET /vsaas/api/v2/cameras';
 const WATCHER_USERS = 'GET /vsaas/api/v2/users';
 const WATCHER_SETTINGS = 'GET /vsaas/api/v2/settings';
-
-interface NodeUnderTest {
-	key: 'watcher' | 'durst';
-	search: string;
-	displayName: string;
-	description: string;
-	iconFolder: string;
-	iconFile: string;
-	/**
-	 * On an empty canvas the panel lists triggers: n8n 2.x shows an app whose package has a
-	 * "<App> Trigger" as one entry with the trigger's description.
-	 */
-	panelDescription: string;
-}
-
-function nodeUnderTest(
-	key: NodeUnderTest['key'],
-	search: string,
-	folder: string,
-	description: FlussonicWatcher['description'],
-	trigger?: FlussonicWatcher['description'],
-): NodeUnderTest {
-	const icon = description.icon;
-	const light = typeof icon === 'string' ? icon : icon?.light;
-	if (light === undefined || !light.startsWith('file:'))
-		throw new Error(`${description.displayName}: no file icon`);
-	return {
-		key,
-		search,
-		displayName: description.displayName,
-		description: description.description,
-		iconFolder: folder,
-		iconFile: light.slice('file:'.length),
-		panelDescription: trigger?.description ?? description.description,
-	};
-}
-
-// Names, descriptions and icons come from the nodes themselves, so the test follows their changes.
-const NODES: NodeUnderTest[] = [
-	nodeUnderTest('watcher', 'Watcher', 'FlussonicWatcher', new FlussonicWatcher().description),
-	nodeUnderTest(
-		'durst',
-		'Durst',
-		'DurstAnalytics',
-		new DurstAnalytics().description,
-		new DurstAnalyticsTrigger().description,
-	),
-];
-
-/**
- * Known page problems that have nothing to do with our package: 1.123 asks for the external
- * secrets of an unlicensed instance (404), and the offline machine cannot reach n8n's own hosts.
- */
-const HARMLESS: RegExp[] = [/\/rest\/external-secrets\/secrets/, /n8n\.(io|cloud)/];
-
-function unexpected(problems: PageProblem[]): PageProblem[] {
-	return problems.filter((problem) => !HARMLESS.some((re) => re.test(problem.text)));
-}
-
-function ours(problems: PageProblem[]): PageProblem[] {
-	return problems.filter((problem) =>
-		/CUSTOM|flussonic|watcher|durst|\/icons\//i.test(problem.text),
-	);
-}
-
-/**
- * GET through the page's request context, again when the socket was reset: the context reuses a
- * kept-alive connection that n8n may close at that moment ("socket hang up", seen once in CI on
- * 1.123.81), which says nothing about what n8n serves.
- */
-async function getRetryingReset(page: Page, url: string): Promise<APIResponse> {
-	for (let attempt = 1; ; attempt++) {
-		try {
-			return await page.request.get(url);
-		} catch (error) {
-			if (attempt >= 3 || !/ECONNRESET|socket hang up/.test(String(error))) throw error;
-		}
-	}
-}
 
 describe.each(HOST_VERSIONS)(
 	'n8n %s: our nodes and credentials in the editor',
@@ -175,29 +103,7 @@ describe.each(HOST_VERSIONS)(
 			);
 			browser = await launchChromium();
 			context = await loggedInContext(browser, host.baseUrl, cookie);
-			// For an installed community package the editor asks npm for its latest version and its
-			// downloads. This machine reaches no registry from a browser; the answers stand for a
-			// package whose installed version is the latest and that nobody has downloaded yet.
-			await context.route(/^https:\/\/(registry|api)\.npmjs\.org\//, (route) =>
-				route.fulfill({
-					status: 200,
-					contentType: 'application/json',
-					body: JSON.stringify(
-						route.request().url().startsWith('https://api.')
-							? { package: 'n8n-nodes-watcher-durst', downloads: [] }
-							: {
-									name: 'n8n-nodes-watcher-durst',
-									'dist-tags': { latest: PACKAGE_VERSION },
-									versions: {
-										[PACKAGE_VERSION]: {
-											name: 'n8n-nodes-watcher-durst',
-											version: PACKAGE_VERSION,
-										},
-									},
-								},
-					),
-				}),
-			);
+			await answerNpmAsLatest(context, PACKAGE_VERSION);
 			problems = new ProblemLog(context);
 			mkdirSync(SCREENSHOTS, { recursive: true });
 		});
@@ -392,6 +298,51 @@ describe.each(HOST_VERSIONS)(
 					}, 'only "Viewer One" is listed');
 				});
 				expect(watcher.callCount(WATCHER_USERS)).toBeGreaterThan(usersBeforeSearch);
+
+				const during = problems.since(mark);
+				expect(during.filter((problem) => problem.kind === 'pageerror')).toEqual([]);
+				expect(unexpected(during)).toEqual([]);
+			}));
+
+		test('the Durst Analytics node panel: the ink report opens without errors, its "Printer" list loads printers from the simulator', () =>
+			ui('Durst Analytics node panel', async () => {
+				const mark = problems.mark();
+				await ui(`open a new workflow`, () => openNewWorkflow(page, host.baseUrl));
+				const creator = await searchNodePanel(page, 'Durst');
+				const action = actionOf(new DurstAnalytics().description, 'printer', 'getInkConsumption');
+				const ndv = await ui(`add Durst Analytics: "${action}"`, () =>
+					addNodeWithAction(creator, 'Durst Analytics', action),
+				);
+				const credentialName = await ui(`select the Durst credential`, () =>
+					selectNodeCredential(page, ndv, CREDENTIAL_IDS.durst),
+				);
+				expect(credentialName).toBe('Durst Analytics (simulator)');
+
+				const listsBefore = durst.callCount(DURST_ENDPOINTS.printers);
+				const items = await ui(`open the Printer list`, async () => {
+					const list = await openResourceList(page, ndv, 'printerId');
+					await list.first().waitFor({ state: 'visible', timeout: 15_000 });
+					return list;
+				});
+				const listed = (await items.allInnerTexts()).map((text) => text.trim());
+				// The node shows "Name · SN serial · status (id)".
+				const expected = durst.printers.map(
+					(printer) =>
+						`${printer.name} · SN ${printer.serialNumber} · ${printer.status} (${printer.id})`,
+				);
+				expect(listed).toEqual(expected);
+				expect(durst.callCount(DURST_ENDPOINTS.printers)).toBeGreaterThan(listsBefore);
+
+				// A picked printer, with the period fields in view, is what a person sees when done.
+				const [first] = durst.printers;
+				await ui(`pick "${first.name}"`, async () => {
+					await items.first().click();
+					await waitUntil(
+						async () => (await resourceLocatorText(ndv, 'printerId')).includes(first.name),
+						`the Printer field shows "${first.name}"`,
+					);
+				});
+				await screenshot('durst-node');
 
 				const during = problems.since(mark);
 				expect(during.filter((problem) => problem.kind === 'pageerror')).toEqual([]);

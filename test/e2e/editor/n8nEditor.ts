@@ -13,9 +13,10 @@ const byTestId = (id: string): string => `[data-test-id="${id}"]`;
 export async function openNewWorkflow(page: Page, baseUrl: string): Promise<void> {
 	// 1.123 stays on /workflow/new; 2.40 saves a draft at once and moves to /workflow/<id>?new=true.
 	await page.goto(`${baseUrl}/workflow/new`, { waitUntil: 'load' });
+	// Generous: on the shared 2-core machine under load the editor's first render took over 30 s.
 	await page
 		.locator(byTestId('node-creator-plus-button'))
-		.waitFor({ state: 'visible', timeout: 30_000 });
+		.waitFor({ state: 'visible', timeout: 60_000 });
 }
 
 /** The node panel ("What triggers this workflow?" on an empty canvas) after searching for `term`. */
@@ -155,7 +156,14 @@ export async function addNodeWithAction(
 	action: string,
 ): Promise<Locator> {
 	await nodePanelEntry(creator, displayName).click();
-	await creator.getByText(action, { exact: true }).click();
+	const item = creator.getByText(action, { exact: true });
+	// On an empty canvas the panel offers triggers first: an app that has some lists its actions folded.
+	const foldedActions = creator
+		.locator(`[data-category-collapsed="true"] ${byTestId('node-creator-category-item')}`)
+		.filter({ hasText: /^Actions \(\d+\)/ });
+	await item.or(foldedActions).first().waitFor({ state: 'visible' });
+	if (!(await item.isVisible())) await foldedActions.first().click();
+	await item.click();
 	const ndv = nodeDetailsView(creator.page());
 	await ndv.waitFor({ state: 'visible', timeout: 15_000 });
 	return ndv;
@@ -185,6 +193,18 @@ export async function openResourceList(
 		.click();
 	// The list is a popper attached to <body>, not inside the parameter.
 	return page.locator(`${byTestId('rlc-item')}:visible`);
+}
+
+/** What a resource locator parameter's input shows now (the picked item's name in "From list"). */
+export async function resourceLocatorText(ndv: Locator, parameterName: string): Promise<string> {
+	const input = ndv.locator(
+		`${byTestId(`resource-locator-${parameterName}`)} ${byTestId('rlc-input')}`,
+	);
+	// The test id sits on the input itself or on its wrapper, depending on the version.
+	return await input.first().evaluate((el) => {
+		const field = el instanceof HTMLInputElement ? el : el.querySelector('input');
+		return field?.value ?? '';
+	});
 }
 
 /** The search field of an open resource-locator list. */
