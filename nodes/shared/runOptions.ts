@@ -6,14 +6,17 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { Endpoint } from './transport/call';
+import { MAX_PACE_LIMIT, paceFor } from './transport/pace/registry';
 import { wholeNumber } from './values';
 
-const MAX_CONCURRENCY_LIMIT = 50;
+const MAX_CONCURRENCY_LIMIT = MAX_PACE_LIMIT;
 /**
- * Ten in flight: close to the time of n8n's HTTP Request node (which starts every item at once)
- * while an on-premises server sees at most ten requests of one node at a time.
+ * A ceiling, not a pace: adaptive pacing starts at 10 in flight and grows only while the server
+ * answers as fast as before. 100 is where n8n's request helper stops getting faster on a healthy
+ * server (docs/benchmark.md).
  */
-const DEFAULT_CONCURRENCY = 10;
+export const DEFAULT_CONCURRENCY = 100;
 const DEFAULT_TIMEOUT_SECONDS = 60;
 const MAX_TIMEOUT_SECONDS = 600;
 /** Pickers in the editor: a person is waiting for the list. */
@@ -26,7 +29,31 @@ export const concurrencyOption: INodeProperties = {
 	default: DEFAULT_CONCURRENCY,
 	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY_LIMIT },
 	description:
-		'How many items are sent to the server at the same time. 1 sends them one after another. Output order, item pairing and errors per item are the same either way.',
+		'The most requests sent to the server at the same time. With Pacing "Adaptive" the node finds the pace below this by itself; with "Fixed" it keeps exactly this many in flight. 1 sends the items one after another. Output order, item pairing and errors per item are the same either way.',
+};
+
+export type Pacing = 'adaptive' | 'fixed';
+
+export const pacingOption: INodeProperties = {
+	displayName: 'Pacing',
+	name: 'pacing',
+	type: 'options',
+	default: 'adaptive',
+	options: [
+		{
+			name: 'Adaptive',
+			value: 'adaptive',
+			description:
+				'Start with a few requests at a time, send more while the server answers as fast as before, fewer as soon as it is busy or slows down. Shared by every workflow using this credential on this server.',
+		},
+		{
+			name: 'Fixed',
+			value: 'fixed',
+			description: 'Always keep Max Concurrent Requests in flight, whatever the server says',
+		},
+	],
+	description:
+		'How fast requests go out. Either way a request the server refuses as busy (429, 503) or drops is tried again, up to 5 times within the timeout.',
 };
 
 export const timeoutOption: INodeProperties = {
@@ -68,6 +95,30 @@ export function readConcurrency(ctx: IExecuteFunctions): number {
 		DEFAULT_CONCURRENCY,
 		MAX_CONCURRENCY_LIMIT,
 	);
+}
+
+export function readPacing(ctx: IExecuteFunctions): Pacing {
+	const value = ctx.getNodeParameter('options.pacing', 0, 'adaptive');
+	if (value === 'adaptive' || value === 'fixed') return value;
+	throw new NodeOperationError(ctx.getNode(), '"Pacing" must be Adaptive or Fixed', {
+		description: `It is ${JSON.stringify(value)?.slice(0, 100)}.`,
+	});
+}
+
+/**
+ * How an execution's requests go out: through the shared pace of the server and credential when
+ * Pacing is Adaptive (the ceiling is Max Concurrent Requests), as the item loop starts them when
+ * Fixed. Transient failures are retried either way.
+ */
+export function pacingOf(
+	ctx: IExecuteFunctions,
+	vendor: string,
+	server: string,
+	credential: string,
+): Pick<Endpoint, 'pacing' | 'retries'> {
+	if (readPacing(ctx) === 'fixed') return { retries: true };
+	const pace = paceFor(vendor, server, credential);
+	return { pacing: { pace, ceiling: readConcurrency(ctx) }, retries: true };
 }
 
 export function readTimeoutSeconds(ctx: IExecuteFunctions | ILoadOptionsFunctions): number {

@@ -50,10 +50,11 @@ describe('one login under concurrency', () => {
 	});
 
 	test.each([
-		[{}, 10],
+		[{ pacing: 'fixed' }, 30],
 		[{ maxConcurrency: 1 }, 1],
-		[{ maxConcurrency: 25 }, 25],
-	])('Max Concurrent Requests %j: %i requests in flight at most', async (options, inFlight) => {
+		[{ pacing: 'fixed', maxConcurrency: 25 }, 25],
+		[{ pacing: 'adaptive', maxConcurrency: 4 }, 4],
+	])('Options %j: %i requests in flight at most', async (options, inFlight) => {
 		await run([printers()]);
 		// Long enough that even on a busy machine the node has started every request it may before the first answer.
 		sim.latencyMs = 150;
@@ -72,6 +73,25 @@ describe('one login under concurrency', () => {
 		);
 		expect(result.output()).toHaveLength(30);
 		expect(sim.peakInFlight).toBe(inFlight);
+	});
+
+	test('adaptive pacing starts with 10 in flight and sends more only once answers come back', async () => {
+		await run([printers()]);
+		sim.latencyMs = 150;
+		sim.resetCounters();
+		sim.clearRequestLog();
+		const items = Array.from({ length: 30 }, () => ({ id: 'P-1002' }));
+		const result = await run(
+			[durst({ resource: 'printer', operation: 'get', printerId: printer('={{ $json.id }}') })],
+			{ items },
+		);
+		expect(result.output()).toHaveLength(30);
+		const times = sim.requestLog.map((entry) => entry.time);
+		expect(times).toHaveLength(30);
+		// The 11th request waits for an answer to the first ten.
+		expect(times[10] - times[0]).toBeGreaterThanOrEqual(140);
+		expect(sim.peakInFlight).toBeGreaterThanOrEqual(10);
+		expect(sim.peakInFlight).toBeLessThanOrEqual(20);
 	});
 });
 

@@ -33,12 +33,12 @@ const maxConcurrency = (value: number): Refusal => ({
 		returnAll: true,
 		options: { maxConcurrency: value },
 	},
-	message: '"Max Concurrent Requests" must be a whole number from 1 to 50',
+	message: '"Max Concurrent Requests" must be a whole number from 1 to 200',
 });
 
 const refusals: Refusal[] = [
 	maxConcurrency(0),
-	maxConcurrency(51),
+	maxConcurrency(201),
 	maxConcurrency(2.5),
 	{
 		name: 'a JSON Body that is not JSON',

@@ -222,7 +222,7 @@ const cases: HostileCase[] = [
 	{
 		name: 'Max Concurrent Requests 0',
 		target: printers({ maxConcurrency: '={{ 0 }}' }),
-		message: '"Max Concurrent Requests" must be a whole number from 1 to 50',
+		message: '"Max Concurrent Requests" must be a whole number from 1 to 200',
 	},
 	// Logins and credentials: nothing that would reach a header, a pattern or the server unchecked
 	{

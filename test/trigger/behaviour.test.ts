@@ -65,20 +65,36 @@ describe('one token per workflow', () => {
 });
 
 describe('outages', () => {
+	test.each([[{ mode: 'status', status: 503 }], [{ mode: 'reset' }]] as const)(
+		'%j: one is tried again, and the event arrives',
+		async (spec) => {
+			const trigger = f.trigger({ event: 'newPrinterError' });
+			expect(await trigger.poll()).toBeNull();
+			f.sim.addError('P-1002', { at: Date.now() - 1000, errorNr: 2045, errorMessage: 'hot' });
+			f.sim.failNext({ ...spec, path: DURST_ENDPOINTS.errors });
+			expect(errorSummary(await trigger.poll())).toEqual(['P-1002 2045']);
+			expect(f.sim.injectedFailures).toBe(1);
+		},
+	);
+
 	test.each([
 		[{ mode: 'status', status: 503 }, 'Durst Analytics failed with a server error (status 503)'],
 		[{ mode: 'reset' }, 'Durst Analytics at 127.0.0.1'],
-	] as const)('%j: the poll fails clearly, the next poll catches up', async (spec, message) => {
-		const trigger = f.trigger({ event: 'newPrinterError' });
-		expect(await trigger.poll()).toBeNull();
-		f.sim.addError('P-1002', { at: Date.now() - 1000, errorNr: 2045, errorMessage: 'hot' });
-		f.sim.failNext({ ...spec, path: DURST_ENDPOINTS.errors });
-		const error = await failure(trigger.poll());
-		expect(error.message).toContain(message);
-		if (spec.mode === 'reset')
-			expect(error.message).toContain('closed the connection without answering');
-		expect(errorSummary(await trigger.poll())).toEqual(['P-1002 2045']);
-	});
+	] as const)(
+		'%j on every try: the poll fails clearly, the next poll catches up',
+		async (spec, message) => {
+			const trigger = f.trigger({ event: 'newPrinterError' });
+			expect(await trigger.poll()).toBeNull();
+			f.sim.addError('P-1002', { at: Date.now() - 1000, errorNr: 2045, errorMessage: 'hot' });
+			f.sim.failNext({ ...spec, path: DURST_ENDPOINTS.errors, count: 5 });
+			const error = await failure(trigger.poll());
+			expect(error.message).toContain(message);
+			expect(error.message).toContain('(after 5 tries)');
+			if (spec.mode === 'reset')
+				expect(error.message).toContain('closed the connection without answering');
+			expect(errorSummary(await trigger.poll())).toEqual(['P-1002 2045']);
+		},
+	);
 });
 
 describe('Fetch Test Event', () => {

@@ -67,12 +67,20 @@ describe('server answers and failures', () => {
 	});
 
 	test('5xx: server error with status', async () => {
-		sim.failNext({ status: 503, body: 'maintenance' });
+		sim.failNext({ status: 500, body: 'maintenance' });
 		const result = await run({ operation: 'generateToken', login: byEmail('demo@example.com') });
 		expect(errorOf(result).message).toBe(
-			'Flussonic Watcher failed with a server error (status 503)',
+			'Flussonic Watcher failed with a server error (status 500)',
 		);
 		expect(errorOf(result).description).toContain('maintenance');
+		expect(sim.totalCalls).toBe(1);
+	});
+
+	test('503 (busy) is tried again, and the item succeeds', async () => {
+		sim.failNext({ status: 503, body: 'busy', headers: { 'retry-after': '0' } });
+		const result = await run({ operation: 'generateToken', login: byEmail('demo@example.com') });
+		expect(result.error).toBeUndefined();
+		expect(sim.calls['POST /vsaas/api/v2/auth/generate-autologin-token']).toBe(2);
 	});
 
 	test('a 200 that is not JSON is a clear error', async () => {
@@ -101,8 +109,12 @@ describe('server answers and failures', () => {
 			{ operation: 'generateToken', login: byEmail('demo@example.com') },
 			{ credentials: { baseUrl: url } },
 		);
+		// A refused connection is tried again (the server may be restarting), then reported with the tries.
 		expect(errorOf(result).message).toBe(
-			`Could not connect to Flussonic Watcher at ${new URL(url).host}: connection refused`,
+			`Could not connect to Flussonic Watcher at ${new URL(url).host}: connection refused (after 5 tries)`,
+		);
+		expect(errorOf(result).description).toMatch(
+			/The node made 5 tries in \d+\.\d s: connection refused ×5\.$/,
 		);
 		expectNoSecrets(result, [API_KEY]);
 	});

@@ -36,6 +36,7 @@ export async function printerPeriodCall(
 			path: `/api/v1/printers/${segment(printerId)}/${suffix}`,
 			body: range,
 			expectJson: true,
+			readOnly: true,
 		},
 		itemIndex,
 	);

@@ -2,7 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Show } from '../../shared/operation';
-import { concurrencyOption, timeoutOption } from '../../shared/runOptions';
+import { concurrencyOption, pacingOption, timeoutOption } from '../../shared/runOptions';
 
 export function printerField(displayOptions: Show): INodeProperties {
 	return {
@@ -89,7 +89,7 @@ export function returnAllFields(displayOptions: Show): INodeProperties[] {
 	];
 }
 
-/** Every operation that calls the API gets the concurrency and timeout options; some add their own. */
+/** Every operation that calls the API gets the pacing and timeout options; some add their own. */
 export function optionsField(displayOptions: Show, extra: INodeProperties[] = []): INodeProperties {
 	return {
 		displayName: 'Options',
@@ -98,7 +98,7 @@ export function optionsField(displayOptions: Show, extra: INodeProperties[] = []
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions,
-		options: [...extra, concurrencyOption, timeoutOption].sort((a, b) =>
+		options: [...extra, concurrencyOption, pacingOption, timeoutOption].sort((a, b) =>
 			a.displayName.localeCompare(b.displayName),
 		),
 	};

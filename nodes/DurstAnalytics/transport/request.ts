@@ -3,7 +3,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { headerProblem } from '../../shared/transport/headers';
 import type { Answer, Call } from '../../shared/transport/call';
-import { answerError, exchange, notJsonError } from '../../shared/transport/request';
+import { pacedExchange } from '../../shared/transport/paced';
+import { answerError, notJsonError } from '../../shared/transport/request';
 import type { CachedToken } from '../tokenCache/cache';
 import { resolveApiUrl } from './apiUrl';
 import { aliveSince, printerList, probesSoFar } from './probe';
@@ -20,6 +21,8 @@ interface DurstRequest {
 	expectJson: boolean;
 	/** A 404 is an answer (body undefined), not an error: the trigger skips a printer that is gone. */
 	notFoundIsAnswer?: boolean;
+	/** A query sent as POST (the period calls): safe to repeat after a reset. */
+	readOnly?: boolean;
 }
 
 interface DurstResponse {
@@ -196,9 +199,10 @@ export async function durstApiRequest(
 		label: `${request.method} ${target.pathname}`,
 		qs: request.qs,
 		body: request.body,
+		readOnly: request.readOnly,
 	};
 	const attempt = async (token: string): Promise<Answer> =>
-		await exchange(
+		await pacedExchange(
 			node,
 			session.endpoint,
 			{ ...call, headers: { ...headers, [TOKEN_HEADER]: token } },

@@ -8,7 +8,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { cancelSignalOf, readTimeoutSeconds } from '../../shared/runOptions';
+import {
+	cancelSignalOf,
+	DEFAULT_CONCURRENCY,
+	pacingOf,
+	readTimeoutSeconds,
+} from '../../shared/runOptions';
+import { paceFor } from '../../shared/transport/pace/registry';
 import type { Endpoint, Send } from '../../shared/transport/call';
 import { SecretSet } from '../../shared/transport/secrets';
 import { hasControlCharacters } from '../../shared/text';
@@ -103,15 +109,26 @@ export function durstEndpoint(
 	};
 }
 
+/** The pace's key for this credential: its id where n8n gives one, and the user it logs in as. */
+function credentialKey(node: INode, account: DurstAccountData): string {
+	const reference = node.credentials?.[CREDENTIAL_TYPE];
+	return `${reference?.id ?? reference?.name ?? ''}\n${account.username}`;
+}
+
 export async function openDurstSession(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 ): Promise<DurstSession> {
-	const account = readAccount(ctx.getNode(), await ctx.getCredentials(CREDENTIAL_TYPE));
-	return sessionOn(
-		ctx,
-		account,
-		durstEndpoint(account, readTimeoutSeconds(ctx), cancelSignalOf(ctx)),
+	const node = ctx.getNode();
+	const account = readAccount(node, await ctx.getCredentials(CREDENTIAL_TYPE));
+	const endpoint = durstEndpoint(account, readTimeoutSeconds(ctx), cancelSignalOf(ctx));
+	// Pickers have no options: a person is waiting, retries are enough.
+	Object.assign(
+		endpoint,
+		'getExecutionCancelSignal' in ctx
+			? pacingOf(ctx, DURST.product, account.baseUrl, credentialKey(node, account))
+			: { retries: true },
 	);
+	return sessionOn(ctx, account, endpoint);
 }
 
 /** A poll has no per-item options and no cancel signal: the trigger gives its time limit. */
@@ -119,8 +136,14 @@ export async function openPollSession(
 	ctx: IPollFunctions,
 	timeoutSeconds: number,
 ): Promise<DurstSession> {
-	const account = readAccount(ctx.getNode(), await ctx.getCredentials(CREDENTIAL_TYPE));
-	return sessionOn(ctx, account, durstEndpoint(account, timeoutSeconds));
+	const node = ctx.getNode();
+	const account = readAccount(node, await ctx.getCredentials(CREDENTIAL_TYPE));
+	const endpoint = durstEndpoint(account, timeoutSeconds);
+	// The trigger asks printer by printer; sharing the pace keeps it from adding to a busy server.
+	const pace = paceFor(DURST.product, account.baseUrl, credentialKey(node, account));
+	endpoint.pacing = { pace, ceiling: DEFAULT_CONCURRENCY };
+	endpoint.retries = true;
+	return sessionOn(ctx, account, endpoint);
 }
 
 function sessionOn(ctx: Context, account: DurstAccountData, endpoint: Endpoint): DurstSession {

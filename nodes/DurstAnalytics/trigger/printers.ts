@@ -120,6 +120,7 @@ export async function periodEntries(
 		body: { startDate: new Date(from).toISOString(), endDate: new Date(to).toISOString() },
 		expectJson: true,
 		notFoundIsAnswer: true,
+		readOnly: true,
 	});
 	if (response.statusCode === 404) return undefined;
 	const serverDate = Date.parse(String(response.headers.date ?? ''));

@@ -1,6 +1,7 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
-import { answerError, exchange, notJsonError } from '../../shared/transport/request';
+import { pacedExchange } from '../../shared/transport/paced';
+import { answerError, notJsonError } from '../../shared/transport/request';
 import type { WatcherConnection } from './session';
 
 interface WatcherRequest {
@@ -28,7 +29,7 @@ export async function watcherApiRequest(
 		body: request.body,
 		login: request.login,
 	};
-	const answer = await exchange(node, session.endpoint, call, session.send, itemIndex);
+	const answer = await pacedExchange(node, session.endpoint, call, session.send, itemIndex);
 	if (answer.statusCode < 200 || answer.statusCode >= 300) {
 		throw answerError(node, session.endpoint, call, answer, itemIndex);
 	}

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { cancelSignalOf, readTimeoutSeconds } from '../../shared/runOptions';
+import { cancelSignalOf, pacingOf, readTimeoutSeconds } from '../../shared/runOptions';
 import type { Endpoint, Send } from '../../shared/transport/call';
 import { SecretSet } from '../../shared/transport/secrets';
 import { normalizeServerUrl } from '../../shared/url';
@@ -107,6 +107,13 @@ export async function openWatcherSession(ctx: Context): Promise<WatcherSession> 
 		data,
 		readTimeoutSeconds(ctx),
 		cancelSignalOf(ctx),
+	);
+	// Pickers have no options: a person is waiting, retries are enough.
+	Object.assign(
+		endpoint,
+		'getExecutionCancelSignal' in ctx
+			? pacingOf(ctx, WATCHER.product, endpoint.baseUrl, credential.id || credential.name)
+			: { retries: true },
 	);
 	const send: Send = async (options: IHttpRequestOptions) =>
 		await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, {

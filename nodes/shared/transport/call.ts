@@ -3,6 +3,8 @@ import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-
 
 import { originOf } from './baseUrl';
 import type { Vendor } from './errors';
+import type { Pace } from './pace/pace';
+import type { TryRecord } from './retry';
 import type { SecretSet } from './secrets';
 
 /** n8n's request helper, bound to its context (with or without the credential applied). */
@@ -17,6 +19,13 @@ export interface Endpoint {
 	secrets: SecretSet;
 	/** The execution's cancel signal; pickers and credential tests have none. */
 	cancelSignal?: AbortSignal;
+	/**
+	 * The server's shared pace and this run's ceiling (Max Concurrent Requests), when requests are
+	 * paced adaptively; without it they go out as the item loop starts them.
+	 */
+	pacing?: { pace: Pace; ceiling: number };
+	/** Whether transient failures are tried again (not for a login or a credential test). */
+	retries?: boolean;
 }
 
 export interface Call {
@@ -31,6 +40,8 @@ export interface Call {
 	body?: unknown;
 	/** A user the call is about; vendors' messages may name it. */
 	login?: string;
+	/** Only reads, whatever its method (e.g. a query sent as POST): a repeat after a reset is harmless. */
+	readOnly?: boolean;
 }
 
 export interface Answer {
@@ -41,6 +52,8 @@ export interface Answer {
 	isJson: boolean;
 	/** The parsed body when it is JSON. */
 	json: unknown;
+	/** When the answer came after retries: how many tries and why (for the error, if it is one). */
+	tries?: TryRecord;
 }
 
 /** The host of the endpoint's origin, as messages name the server. */

@@ -75,6 +75,17 @@ function networkErrorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** What kind of failure each error of `failure` was, for the retry of transient ones. */
+const failureCodes = new WeakMap<Error, string>();
+
+/**
+ * The failure's code: a Node.js network code (ECONNREFUSED, ...), RESET for any reset or early
+ * close, or one of ours (TIMEOUT, CANCELLED, ...); undefined for an error `failure` did not make.
+ */
+export function failureCode(error: unknown): string | undefined {
+	return error instanceof Error ? failureCodes.get(error) : undefined;
+}
+
 /** An error for a request that got no usable HTTP answer; names the host, never the URL (it may carry secrets). */
 export function failure(
 	node: INode,
@@ -84,10 +95,12 @@ export function failure(
 	itemIndex?: number,
 ): NodeApiError {
 	// Not `code`: NodeApiError would swap our message for its generic one for known codes.
-	return new NodeApiError(node, { networkError: code, host } as JsonObject, {
+	const error = new NodeApiError(node, { networkError: code, host } as JsonObject, {
 		...text,
 		itemIndex,
 	});
+	failureCodes.set(error, RESET_CODES.has(code) ? 'RESET' : code);
+	return error;
 }
 
 export function networkError(

@@ -24,11 +24,13 @@ export class Limit {
 
 	private readonly onAbort: () => void;
 
+	/** `ms`: what is left of the time limit of `seconds` (less than all of it on a retry). */
 	constructor(
 		readonly seconds: number,
 		readonly cancel: AbortSignal | undefined,
+		ms: number = seconds * 1000,
 	) {
-		this.timeout = AbortSignal.timeout(seconds * 1000);
+		this.timeout = AbortSignal.timeout(Math.max(1, Math.ceil(ms)));
 		const controller = new AbortController();
 		this.signal = controller.signal;
 		let stop: (error: Error) => void = () => undefined;

@@ -19,6 +19,7 @@ import { failure, serverReason, statusError } from './errors';
 import { Limit, transportError } from './limit';
 import type { Hop } from './redirects';
 import { isRedirect, redirectHop } from './redirects';
+import { withTries } from './retry';
 
 interface RawResponse {
 	statusCode: number;
@@ -137,9 +138,14 @@ export async function exchange(
 	call: Call,
 	send: Send,
 	itemIndex?: number,
+	deadline?: number,
 ): Promise<Answer> {
 	refuseOutsideBase(node, endpoint, call, itemIndex);
-	const limit = new Limit(endpoint.timeoutSeconds, endpoint.cancelSignal);
+	const limit = new Limit(
+		endpoint.timeoutSeconds,
+		endpoint.cancelSignal,
+		deadline === undefined ? undefined : deadline - Date.now(),
+	);
 	let hop: Hop = { method: call.method, url: call.url, qs: call.qs, body: call.body };
 	try {
 		for (let hops = 0; ; hops++) {
@@ -177,7 +183,7 @@ export function answerError(
 ): NodeApiError {
 	const reason = serverReason(answer.json, answer.text, endpoint.secrets);
 	const codes = reason.split(/[^A-Za-z_]+/).filter((word) => /^[A-Z][A-Za-z]+$/.test(word));
-	return statusError(
+	const error = statusError(
 		node,
 		endpoint.vendor,
 		{
@@ -191,6 +197,7 @@ export function answerError(
 		itemIndex,
 		table,
 	);
+	return withTries(error, answer.tries);
 }
 
 /** A 2xx that is not JSON where the call expects JSON: a proxy's page, a login form, a maintenance notice. */

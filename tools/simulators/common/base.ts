@@ -315,7 +315,7 @@ export abstract class SimulatorBase {
 		let place: Awaited<ReturnType<Capacity['enter']>> = 'free';
 		try {
 			place = await this.capacityModel.enter();
-			if (place === 'served') await this.wait(this.latency);
+			if (typeof place !== 'object') await this.wait(this.latency);
 		} finally {
 			this.counters.leave();
 			if (place === 'served') this.capacityModel.release();

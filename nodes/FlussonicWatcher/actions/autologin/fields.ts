@@ -2,7 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Show } from '../../../shared/operation';
-import { concurrencyOption, timeoutOption } from '../../../shared/runOptions';
+import { concurrencyOption, pacingOption, timeoutOption } from '../../../shared/runOptions';
 
 /** Deliberately loose: Watcher logins are email addresses, and quotes or "+" are legal in them. */
 const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';
@@ -47,6 +47,7 @@ export function tokenOptionsField(
 ): INodeProperties {
 	const options: INodeProperties[] = [
 		concurrencyOption,
+		pacingOption,
 		{
 			displayName: 'Session Lifetime (Minutes)',
 			name: 'sessionLifetimeMinutes',

@@ -1,0 +1,202 @@
+/**
+ * How many requests one server gets at a time, found while the requests run: a concurrency limit
+ * that grows while answers come back as fast as they did when few were in flight, and shrinks at
+ * once when the server says it is busy or when answers slow down.
+ *
+ * The rule is that of Netflix's concurrency-limits `Gradient2Limit` (a gradient of answer times,
+ * smoothed, plus a little headroom) with two changes, and TCP's multiplicative decrease on loss:
+ * - The reference answer time is the lowest of the recent ones (as TCP Vegas and BBR use), not a
+ *   long average: an average drifts up while the server is kept busy, and the limit with it. A
+ *   lowest that rises is checked as BBR does (ProbeRTT): for a few answers only a quarter of the
+ *   limit goes out, and what those take is the new reference.
+ * - A refusal (429, 503, a reset, a timeout) cuts the limit by DECREASE, once per round: refusals of
+ *   requests sent before the last cut are the same congestion and do not cut again (TCP's rule of
+ *   one decrease per window), so a burst of 50 refusals does not drive the limit to 1.
+ */
+
+/** Where every pace starts: polite to a small server, and one round trip away from more. */
+export const INITIAL_LIMIT = 10;
+/** Answers up to this many times the reference answer time count as "as fast as before". */
+const TOLERANCE = 2;
+/** Headroom added per answer: what lets the limit grow while answer times hold. */
+const HEADROOM = 4;
+/** Each answer moves the limit this far towards its estimate: steady, but a round trip or two to grow. */
+const SMOOTHING = 0.2;
+/** The gradient never cuts more than this per answer (slow answers are noisy; refusals cut harder). */
+const MIN_GRADIENT = 0.5;
+/** What a refusal leaves of the limit. */
+const DECREASE = 0.6;
+/** Answers per window of the reference answer time: the lowest of this window and the last. */
+const WINDOW = 250;
+/** A window whose lowest answer time is this much above the reference starts a probe. */
+const DRIFT = 1.25;
+/** Answers sent during a probe that set the new reference. */
+const PROBE_ANSWERS = 8;
+
+const CANCELED = 'The execution was canceled while the request waited for its turn';
+
+/** A taken place: what the answer's report needs to know of when it was sent. */
+export interface Slot {
+	readonly sentAt: number;
+	/** The round of decreases the request was sent in. */
+	readonly round: number;
+	/** Requests in flight when it was sent, itself included. */
+	readonly inFlight: number;
+	/** Sent while the pace measured the server with few requests in flight. */
+	readonly probe: boolean;
+}
+
+export type Outcome =
+	| { kind: 'answer'; ms: number }
+	/** The server pushed back: 429, 503, a reset, a refused connection, a timeout. */
+	| { kind: 'refused' }
+	/** Nothing learned of the server (the execution was canceled, a request was refused locally). */
+	| { kind: 'none' };
+
+interface Waiter {
+	ceiling: number;
+	grant: (slot: Slot) => void;
+	fail: (error: Error) => void;
+	signal?: AbortSignal;
+	onAbort?: () => void;
+}
+
+export interface PaceSnapshot {
+	limit: number;
+	inFlight: number;
+	waiting: number;
+	referenceMs: number | undefined;
+}
+
+export class Pace {
+	private estimate = INITIAL_LIMIT;
+	private inFlight = 0;
+	private round = 0;
+	private readonly waiters: Waiter[] = [];
+	private windowMin = Number.POSITIVE_INFINITY;
+	private lastWindowMin = Number.POSITIVE_INFINITY;
+	private windowCount = 0;
+	/** The highest ceiling of the callers since the pace was last idle: the limit never grows past it. */
+	private ceilingSeen = 1;
+	private probing = false;
+	private probeAnswers = 0;
+	private probeMin = Number.POSITIVE_INFINITY;
+
+	constructor(private readonly maxLimit: number) {}
+
+	/** Waits for a place under both the pace and the caller's ceiling (its Max Concurrent Requests). */
+	async acquire(ceiling: number, signal?: AbortSignal): Promise<Slot> {
+		if (signal?.aborted) throw new Error(CANCELED);
+		this.ceilingSeen = this.idle ? ceiling : Math.max(this.ceilingSeen, ceiling);
+		if (this.waiters.length === 0 && this.inFlight < this.allowed(ceiling)) return this.take();
+		return await new Promise<Slot>((grant, fail) => {
+			const waiter: Waiter = { ceiling, grant, fail, signal };
+			if (signal) {
+				waiter.onAbort = () => {
+					const index = this.waiters.indexOf(waiter);
+					if (index >= 0) this.waiters.splice(index, 1);
+					fail(new Error(CANCELED));
+					this.wake();
+				};
+				signal.addEventListener('abort', waiter.onAbort, { once: true });
+			}
+			this.waiters.push(waiter);
+		});
+	}
+
+	/** Gives the place back and learns from how the request ended. */
+	release(slot: Slot, outcome: Outcome): void {
+		// What was out when the server pushed back: the most seen while this request was under way.
+		const flight = Math.max(slot.inFlight, this.inFlight);
+		this.inFlight = Math.max(0, this.inFlight - 1);
+		if (outcome.kind === 'answer') this.learn(slot, outcome.ms);
+		else if (outcome.kind === 'refused') this.cut(slot, flight);
+		this.wake();
+	}
+
+	snapshot(): PaceSnapshot {
+		const reference = this.reference();
+		return {
+			limit: this.estimate,
+			inFlight: this.inFlight,
+			waiting: this.waiters.length,
+			referenceMs: Number.isFinite(reference) ? reference : undefined,
+		};
+	}
+
+	/** Nothing in flight and nobody waiting: the pace may be forgotten. */
+	get idle(): boolean {
+		return this.inFlight === 0 && this.waiters.length === 0;
+	}
+
+	private allowed(ceiling: number): number {
+		const limit = this.probing ? this.estimate / 4 : this.estimate;
+		return Math.max(1, Math.min(Math.floor(limit), ceiling));
+	}
+
+	private take(): Slot {
+		this.inFlight += 1;
+		return { sentAt: Date.now(), round: this.round, inFlight: this.inFlight, probe: this.probing };
+	}
+
+	private wake(): void {
+		while (this.waiters.length > 0 && this.inFlight < this.allowed(this.waiters[0].ceiling)) {
+			const waiter = this.waiters.shift() as Waiter;
+			if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+			waiter.grant(this.take());
+		}
+	}
+
+	private reference(): number {
+		return Math.min(this.windowMin, this.lastWindowMin);
+	}
+
+	private learn(slot: Slot, ms: number): void {
+		const sample = Math.max(1, ms);
+		if (this.probing) {
+			if (slot.probe) this.probed(sample);
+			// The limit holds while the server is measured.
+			return;
+		}
+		this.windowMin = Math.min(this.windowMin, sample);
+		this.windowCount += 1;
+		if (this.windowCount >= WINDOW) this.nextWindow();
+		// Few in flight say nothing about whether more would be served as fast: do not grow on them.
+		if (slot.inFlight < this.estimate / 2) return;
+		const gradient = Math.max(MIN_GRADIENT, Math.min(1, (TOLERANCE * this.reference()) / sample));
+		const target = this.estimate * gradient + HEADROOM;
+		this.estimate = this.bounded(this.estimate * (1 - SMOOTHING) + target * SMOOTHING);
+	}
+
+	private nextWindow(): void {
+		const reference = this.reference();
+		if (Number.isFinite(this.lastWindowMin) && this.windowMin > reference * DRIFT) {
+			this.probing = true;
+			this.probeAnswers = 0;
+			this.probeMin = Number.POSITIVE_INFINITY;
+		} else {
+			this.lastWindowMin = this.windowMin;
+		}
+		this.windowMin = Number.POSITIVE_INFINITY;
+		this.windowCount = 0;
+	}
+
+	private probed(sample: number): void {
+		this.probeMin = Math.min(this.probeMin, sample);
+		this.probeAnswers += 1;
+		if (this.probeAnswers < PROBE_ANSWERS) return;
+		this.lastWindowMin = this.probeMin;
+		this.windowMin = Number.POSITIVE_INFINITY;
+		this.probing = false;
+	}
+
+	private cut(slot: Slot, flight: number): void {
+		if (slot.round !== this.round) return;
+		this.round += 1;
+		this.estimate = this.bounded(Math.min(this.estimate, flight) * DECREASE);
+	}
+
+	private bounded(value: number): number {
+		return Math.max(1, Math.min(this.maxLimit, this.ceilingSeen, value));
+	}
+}

@@ -1,0 +1,28 @@
+/**
+ * One pace per server and credential in this process, shared by every node and execution that uses
+ * them at the same time: two workflows calling the same Analytics box share its limit instead of
+ * doubling its load. Kept in module memory (n8n loads a node's code once per process), bounded.
+ */
+import { LruMap } from '../../lru';
+import { Pace } from './pace';
+
+/** The most a pace may grow to, whatever the callers' ceilings: the top of Max Concurrent Requests. */
+export const MAX_PACE_LIMIT = 200;
+/** Servers and credentials remembered at once; a forgotten pace starts again from the initial limit. */
+const MAX_PACES = 500;
+
+const paces = new LruMap<string, Pace>(MAX_PACES);
+
+/**
+ * The pace for `server` (an origin plus path) used with the credential `credential` (its id, or
+ * another non-secret name of it): never a secret, since the key lives in memory for the process.
+ */
+export function paceFor(vendor: string, server: string, credential: string): Pace {
+	const key = JSON.stringify([vendor, server, credential]);
+	let pace = paces.get(key);
+	if (pace === undefined) {
+		pace = new Pace(MAX_PACE_LIMIT);
+		paces.set(key, pace);
+	}
+	return pace;
+}
