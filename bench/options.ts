@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { CaseId } from './cases/specs';
-import { CASE_ORDER } from './cases/specs';
+import { QUICK_SKIP } from './cases/pacingSpecs';
+import { CASES, CASE_ORDER } from './cases/specs';
 
 export interface Options {
 	ns: number[];
@@ -75,12 +76,14 @@ const NUMBER_FLAGS: Record<
 
 const USAGE = `usage: run.js [--quick] [--n 100,1000] [--latency 0,20] [--repeat R] [--cases a,b,...] [--verbose] [--cpu-prof DIR] [--package DIR]
        run.js --queue [--n 300] [--latency 20] [--concurrency 20] [--workers 2] [--no-answer-probe] [--verbose]
-  --quick      N=100 at 20 ms, one run per case (for development)
+  --quick      N=100 at 20 ms, one run per case, fewer busy and queue cases (a smoke run)
   --n          item counts (default 100,1000)
   --latency    simulator latencies in ms (default 0,20)
   --repeat     executions per case; the table shows the fastest (default 3: this machine is noisy)
-  --cases      subset of ${CASE_ORDER.join(',')} (b needs a), and \`link\` for the link flow
-               (without --cases: every case, then the link flow)
+  --cases      subset of ${CASE_ORDER.join(',')} (b needs a), \`link\` for the link flow,
+               or the groups matrix, busy, queue (without --cases: every case, then the link flow).
+               The busy and queue cases (issue 22, a server of limited capacity) always run at
+               N=1000 and 20 ms, once per --repeat, whatever --n and --latency say
   --flows      chat-bot link flows per variant after the cases (default 200, --quick 50)
   --no-link-flow  the cases only
   --verbose    pass n8n's own output through
@@ -126,9 +129,19 @@ function defaults(): Options {
 	};
 }
 
-/** `--cases a,b,link`: the cases in their own order, and whether the link flow runs. */
+/** Names for groups of cases in `--cases`. */
+const CASE_GROUPS: Record<string, CaseId[]> = {
+	busy: CASE_ORDER.filter((id) => CASES[id].scenario?.kind === 'busy'),
+	queue: CASE_ORDER.filter((id) => CASES[id].scenario?.kind === 'queue'),
+	matrix: CASE_ORDER.filter((id) => CASES[id].scenario === undefined),
+};
+
+/** `--cases a,b,busy,link`: the cases in their own order, and whether the link flow runs. */
 function selectCases(options: Options, text: string | undefined): void {
-	const cases = (text ?? '').split(',').map((part) => part.trim());
+	const cases = (text ?? '')
+		.split(',')
+		.map((part) => part.trim())
+		.flatMap((part): string[] => CASE_GROUPS[part] ?? [part]);
 	const unknown = cases.filter((id) => id !== 'link' && !(CASE_ORDER as string[]).includes(id));
 	if (unknown.length > 0 || cases.length === 0)
 		throw new Error(`unknown case(s) ${unknown.join(', ')}\n${USAGE}`);
@@ -208,6 +221,8 @@ function complete(options: Options, given: Set<string>): Options {
 		if (!given.has('--latency')) options.latencies = [20];
 		if (!given.has('--repeat')) options.repeat = 1;
 		if (!given.has('--flows')) options.flows = 50;
+		if (!given.has('--cases'))
+			options.cases = options.cases.filter((id) => !(QUICK_SKIP as string[]).includes(id));
 	}
 	if (options.cases.includes('b') && !options.cases.includes('a'))
 		throw new Error('case b re-executes the workflow of case a: add a');

@@ -17,6 +17,12 @@ export interface WorkflowNode {
 	/** Webhook nodes: n8n registers the production path under it. */
 	webhookId?: string;
 	executeOnce?: boolean;
+	/** n8n's node setting On Error ('continueRegularOutput': failed items come out as error items). */
+	onError?: string;
+	/** n8n's node settings Retry On Fail: the whole node runs again after an error. */
+	retryOnFail?: boolean;
+	maxTries?: number;
+	waitBetweenTries?: number;
 	credentials?: Record<string, { id: string; name: string }>;
 }
 

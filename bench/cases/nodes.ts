@@ -118,9 +118,12 @@ function ourNode(
 	};
 }
 
-/** Our node's options for a case: Max Concurrent Requests, or none for its default. */
+/** Our node's options for a case: Max Concurrent Requests and Pacing, each unset for its default. */
 function ourOptions(spec: CaseSpec): Record<string, unknown> {
-	return spec.concurrency === 'default' ? {} : { maxConcurrency: spec.concurrency ?? 1 };
+	return {
+		...(spec.concurrency === 'default' ? {} : { maxConcurrency: spec.concurrency ?? 1 }),
+		...(spec.pacing === undefined ? {} : { pacing: spec.pacing }),
+	};
 }
 
 /** The Durst node: Printer: Get of PRINTER_ID. */
@@ -187,7 +190,9 @@ export function batchingOption(spec: CaseSpec, latencyMs: number): Record<string
 	const batch =
 		spec.batching === 'spaced'
 			? { batchSize: BATCH_SIZE, batchInterval: BATCH_INTERVAL_MS }
-			: inFlightBatching(latencyMs);
+			: spec.batching === 'capacity' && spec.scenario !== undefined
+				? { batchSize: spec.scenario.capacity.limit, batchInterval: Math.max(1, latencyMs) }
+				: inFlightBatching(latencyMs);
 	return { batching: { batch } };
 }
 

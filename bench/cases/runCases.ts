@@ -17,6 +17,7 @@ import type { Workflow } from '../workflow';
 import type { Sims, Step } from './execute';
 import { runCase } from './execute';
 import type { SimulatorUrls } from './nodes';
+import type { CaseId } from './specs';
 import { CASES } from './specs';
 import { buildWorkflow, credentials, workflowId } from './workflows';
 
@@ -30,21 +31,29 @@ export interface CasesResult {
 	hostDir: string;
 }
 
-/** Every execution in order (latency, N, repetition, case) and the workflows they need. */
+/**
+ * Every execution in order (latency, N, repetition, case; then the pacing cases at their own N and
+ * latency, one round per repetition) and the workflows they need.
+ */
 function plan(options: Options, urls: SimulatorUrls): { steps: Step[]; workflows: Workflow[] } {
 	const steps: Step[] = [];
 	const workflows: Workflow[] = [];
-	for (const latencyMs of options.latencies) {
-		for (const n of options.ns) {
-			for (let rep = 0; rep < options.repeat; rep++) {
-				for (const caseId of options.cases) {
-					const spec = CASES[caseId];
-					const id = workflowId(spec.reuses ?? caseId, n, latencyMs, rep);
-					if (spec.reuses === undefined)
-						workflows.push(buildWorkflow(spec, id, n, latencyMs, urls));
-					steps.push({ spec, id, n, latencyMs, rep });
-				}
-			}
+	const add = (caseId: CaseId, n: number, latencyMs: number, rep: number): void => {
+		const spec = CASES[caseId];
+		const id = workflowId(spec.reuses ?? caseId, n, latencyMs, rep);
+		if (spec.reuses === undefined) workflows.push(buildWorkflow(spec, id, n, latencyMs, urls));
+		steps.push({ spec, id, n, latencyMs, rep });
+	};
+	const matrix = options.cases.filter((caseId) => CASES[caseId].scenario === undefined);
+	const pacing = options.cases.filter((caseId) => CASES[caseId].scenario !== undefined);
+	for (const latencyMs of options.latencies)
+		for (const n of options.ns)
+			for (let rep = 0; rep < options.repeat; rep++)
+				for (const caseId of matrix) add(caseId, n, latencyMs, rep);
+	for (let rep = 0; rep < options.repeat; rep++) {
+		for (const caseId of pacing) {
+			const scenario = CASES[caseId].scenario;
+			if (scenario !== undefined) add(caseId, scenario.n, scenario.latencyMs, rep);
 		}
 	}
 	return { steps, workflows };
@@ -77,7 +86,11 @@ function progressLine(
 		`${done}/${total} (${step.spec.id}) N=${step.n} ${step.latencyMs} ms` +
 		(repeat > 1 ? ` run ${step.rep + 1}` : '') +
 		`: ${execution.error !== undefined ? `FAILED: ${execution.error}` : `${execution.nodeTimeMs} ms node time`}, ` +
-		`logins ${execution.logins ?? '-'}, calls ${execution.httpCalls}, peak ${execution.peakRssMb} MB, process ${execution.processMs} ms`
+		`logins ${execution.logins ?? '-'}, calls ${execution.httpCalls}, in flight ${execution.maxInFlight ?? '-'}, ` +
+		(execution.pacing !== undefined
+			? `lost ${execution.pacing.lost}, tries ${execution.pacing.tries}, refused ${execution.pacing.refused}, waiting ${execution.pacing.peakWaiting}${execution.pacing.runError !== undefined ? ` (run failed: ${execution.pacing.runError})` : ''}, `
+			: '') +
+		`peak ${execution.peakRssMb} MB, process ${execution.processMs} ms`
 	);
 }
 

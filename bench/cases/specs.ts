@@ -1,7 +1,10 @@
 /**
- * The benchmark's cases: what each one measures (our node at a concurrency, or an HTTP Request
- * baseline with its Batching), and the order they run and are reported in.
+ * The benchmark's cases: what each one measures (our node at a concurrency and pacing, or an HTTP
+ * Request baseline with its Batching), and the order they run and are reported in. The matrix cases
+ * run at every N and latency; the pacing cases (pacingSpecs.ts) at their own.
  */
+import { PACING_CASES, PACING_ORDER } from './pacingSpecs';
+import type { CaseId, CaseSpec, MatrixCaseId } from './types';
 
 /**
  * HTTP Request "Batching" of case (f). In HttpRequestV3 (n8n-nodes-base 2.40.2) the option only
@@ -22,60 +25,25 @@ export function inFlightBatching(latencyMs: number): { batchSize: number; batchI
 	return { batchSize: IN_FLIGHT, batchInterval: Math.max(1, latencyMs) };
 }
 
-export type CaseId =
-	| 'a'
-	| 'b'
-	| 'c'
-	| 'd'
-	| 'e'
-	| 'e20'
-	| 'f'
-	| 'f20'
-	| 'g'
-	| 'wSeq'
-	| 'wC10'
-	| 'w20'
-	| 'wHttp'
-	| 'wH20'
-	| 'wLoop';
-export type Product = 'durst' | 'watcher';
+export type { CaseId, CaseSpec, MatrixCaseId, PacingCaseId, Product, Scenario } from './types';
 
-export interface CaseSpec {
-	id: CaseId;
-	product: Product;
-	label: string;
-	/** Which nodes' executionTime is summed into the case's node time. */
-	measured: string[];
-	/** The node whose output is validated (N items, no errors). */
-	outputNode: string;
-	/** Our node's Max Concurrent Requests ('default': the option left unset), or undefined for HTTP Request cases. */
-	concurrency?: number | 'default';
-	/** HTTP Request cases: the Batching option (see BATCH_SIZE and inFlightBatching). */
-	batching?: 'spaced' | 'inFlight';
-	/** b re-executes a's workflow: its static data then holds the token the cold run saved. */
-	reuses?: CaseId;
-	/**
-	 * The measured nodes run once per item inside a Loop Over Items: node time and output are summed
-	 * over all their runs. (The Loop node's own runs are not counted, which favours the baseline.)
-	 */
-	looped?: boolean;
-}
-
-export const CASES: Record<CaseId, CaseSpec> = {
+const MATRIX_CASES: Record<MatrixCaseId, CaseSpec> = {
 	a: {
 		id: 'a',
 		product: 'durst',
-		label: 'Durst node, Max Concurrent Requests 1 (one at a time), cold cache',
+		label: 'Durst node, fixed, Max Concurrent Requests 1 (one at a time), cold cache',
 		measured: ['Durst'],
 		outputNode: 'Durst',
+		pacing: 'fixed',
 		concurrency: 1,
 	},
 	b: {
 		id: 'b',
 		product: 'durst',
-		label: 'Durst node, Max Concurrent Requests 1, warm cache',
+		label: 'Durst node, fixed, Max Concurrent Requests 1, warm cache',
 		measured: ['Durst'],
 		outputNode: 'Durst',
+		pacing: 'fixed',
 		concurrency: 1,
 		reuses: 'a',
 	},
@@ -96,7 +64,7 @@ export const CASES: Record<CaseId, CaseSpec> = {
 	e: {
 		id: 'e',
 		product: 'durst',
-		label: 'Durst node, default settings (10 in flight), cold cache',
+		label: 'Durst node, default settings (adaptive pacing), cold cache',
 		measured: ['Durst'],
 		outputNode: 'Durst',
 		concurrency: 'default',
@@ -104,9 +72,10 @@ export const CASES: Record<CaseId, CaseSpec> = {
 	e20: {
 		id: 'e20',
 		product: 'durst',
-		label: `Durst node, Max Concurrent Requests ${IN_FLIGHT}, cold cache`,
+		label: `Durst node, fixed, Max Concurrent Requests ${IN_FLIGHT}, cold cache`,
 		measured: ['Durst'],
 		outputNode: 'Durst',
+		pacing: 'fixed',
 		concurrency: IN_FLIGHT,
 	},
 	f: {
@@ -136,15 +105,16 @@ export const CASES: Record<CaseId, CaseSpec> = {
 	wSeq: {
 		id: 'wSeq',
 		product: 'watcher',
-		label: 'Watcher node, Generate Link, Max Concurrent Requests 1 (one at a time)',
+		label: 'Watcher node, Generate Link, fixed, Max Concurrent Requests 1 (one at a time)',
 		measured: ['Watcher'],
 		outputNode: 'Watcher',
+		pacing: 'fixed',
 		concurrency: 1,
 	},
 	wC10: {
 		id: 'wC10',
 		product: 'watcher',
-		label: 'Watcher node, Generate Link, default settings (10 in flight)',
+		label: 'Watcher node, Generate Link, default settings (adaptive pacing)',
 		measured: ['Watcher'],
 		outputNode: 'Watcher',
 		concurrency: 'default',
@@ -152,9 +122,10 @@ export const CASES: Record<CaseId, CaseSpec> = {
 	w20: {
 		id: 'w20',
 		product: 'watcher',
-		label: `Watcher node, Generate Link, Max Concurrent Requests ${IN_FLIGHT}`,
+		label: `Watcher node, Generate Link, fixed, Max Concurrent Requests ${IN_FLIGHT}`,
 		measured: ['Watcher'],
 		outputNode: 'Watcher',
+		pacing: 'fixed',
 		concurrency: IN_FLIGHT,
 	},
 	wHttp: {
@@ -182,7 +153,7 @@ export const CASES: Record<CaseId, CaseSpec> = {
 	},
 };
 
-export const CASE_ORDER: CaseId[] = [
+const MATRIX_ORDER: MatrixCaseId[] = [
 	'a',
 	'b',
 	'c',
@@ -199,3 +170,6 @@ export const CASE_ORDER: CaseId[] = [
 	'wH20',
 	'wLoop',
 ];
+
+export const CASES: Record<CaseId, CaseSpec> = { ...MATRIX_CASES, ...PACING_CASES };
+export const CASE_ORDER: CaseId[] = [...MATRIX_ORDER, ...PACING_ORDER];

@@ -125,6 +125,11 @@ export function buildWorkflow(
 	urls: SimulatorUrls,
 ): Workflow {
 	const { nodes, order, connections } = caseNodes(spec, n, latencyMs, id, urls);
+	const retried = nodes.find((node) => node.name === spec.outputNode);
+	if (spec.retryOnFail !== undefined && retried !== undefined)
+		Object.assign(retried, { retryOnFail: true, ...spec.retryOnFail });
+	if (spec.continueOnError === true && retried !== undefined)
+		retried.onError = 'continueRegularOutput';
 	nodes.forEach((node, index) => {
 		node.position = [index * 200, 0];
 	});

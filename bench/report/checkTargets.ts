@@ -19,6 +19,7 @@ import {
 	watcherBoundCheck,
 	withNoise,
 } from './targets';
+import { pacingChecks } from './pacing';
 import type { Row, TargetCheck } from './types';
 
 /** The [N, latency] pairs a run measured. */
@@ -161,9 +162,10 @@ function speedupChecks(rows: Row[], combos: Combo[]): TargetCheck[] {
 }
 
 function watcherBoundChecks(rows: Row[], combos: Combo[]): TargetCheck[] {
+	// Fixed pacing: the bound assumes exactly that many in flight.
 	const cases: Array<[CaseId, number]> = [
 		['wSeq', 1],
-		['wC10', 10],
+		['w20', 20],
 	];
 	const checks: TargetCheck[] = [];
 	for (const [n, latency] of combos) {
@@ -192,7 +194,8 @@ function watcherBoundChecks(rows: Row[], combos: Combo[]): TargetCheck[] {
 }
 
 export function checkTargets(rows: Row[]): TargetCheck[] {
-	const combos = [...new Set(rows.map((row) => `${row.n}|${row.latencyMs}`))].map((key) =>
+	const matrix = rows.filter((row) => row.pacing === undefined);
+	const combos = [...new Set(matrix.map((row) => `${row.n}|${row.latencyMs}`))].map((key) =>
 		key.split('|').map(Number),
 	);
 	return [
@@ -201,5 +204,6 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
 		...sequentialChecks(rows, combos),
 		...speedupChecks(rows, combos),
 		...watcherBoundChecks(rows, combos),
+		...pacingChecks(rows),
 	];
 }

@@ -13,6 +13,7 @@ import {
 	TARGET_EQUAL,
 	TARGET_WARM_CACHE,
 } from './targets';
+import { pacingHeadline } from './pacingMarkdown';
 import type { FlowFigures, Row, TargetCheck } from './types';
 
 const PAIRS: Record<Product, { byDefault: CaseId; all: CaseId; ours20: CaseId; their20: CaseId }> =
@@ -40,10 +41,11 @@ function flowRatio(flow: FlowFigures): number {
 
 export function headline(rows: Row[], checks: TargetCheck[], flow?: FlowFigures): string[] {
 	const lines: string[] = ['## Headline', ''];
-	const n = Math.max(0, ...rows.map((row) => row.n));
+	const matrix = rows.filter((row) => row.pacing === undefined);
+	const n = Math.max(0, ...matrix.map((row) => row.n));
 	const at = (caseId: CaseId, latencyMs: number): Row | undefined =>
-		rows.find((row) => row.caseId === caseId && row.n === n && row.latencyMs === latencyMs);
-	const latencies = [...new Set(rows.map((row) => row.latencyMs))].sort((x, y) => x - y);
+		matrix.find((row) => row.caseId === caseId && row.n === n && row.latencyMs === latencyMs);
+	const latencies = [...new Set(matrix.map((row) => row.latencyMs))].sort((x, y) => x - y);
 	if (n > 0) {
 		lines.push(
 			`${n.toLocaleString('en-US')} items, node time (most requests in flight at once). ` +
@@ -51,7 +53,7 @@ export function headline(rows: Row[], checks: TargetCheck[], flow?: FlowFigures)
 		);
 		lines.push('');
 		lines.push(
-			`| Product | Latency | Ours, default (10) | HTTP Request, all at once | Ratio (<= ${DEFAULT_LIMIT}x) | Ours, ${IN_FLIGHT} | HTTP Request, ${IN_FLIGHT} in flight | Ratio (<= ${EQUAL_IN_FLIGHT_LIMIT}x) |`,
+			`| Product | Latency | Ours, default (adaptive) | HTTP Request, all at once | Ratio (<= ${DEFAULT_LIMIT}x) | Ours, ${IN_FLIGHT} | HTTP Request, ${IN_FLIGHT} in flight | Ratio (<= ${EQUAL_IN_FLIGHT_LIMIT}x) |`,
 		);
 		lines.push('|---|---:|---:|---:|---|---:|---:|---|');
 		for (const product of ['durst', 'watcher'] as Product[]) {
@@ -84,6 +86,7 @@ export function headline(rows: Row[], checks: TargetCheck[], flow?: FlowFigures)
 		);
 		lines.push('');
 	}
+	lines.push(...pacingHeadline(rows, checks));
 	const headlineTargets = [TARGET_DEFAULT, TARGET_EQUAL, TARGET_WARM_CACHE];
 	const count = (target: string, status: string): number =>
 		checks.filter((check) => check.target === target && check.status === status).length;

@@ -4,6 +4,7 @@
  */
 import { BATCH_INTERVAL_MS, BATCH_SIZE, IN_FLIGHT } from '../cases/specs';
 import { headline } from './headline';
+import { pacingSection } from './pacingMarkdown';
 import type { LinkFlowPart, Row, RunMeta, TargetCheck } from './types';
 
 function cell(text: string): string {
@@ -62,7 +63,7 @@ function casesTable(meta: RunMeta, rows: Row[]): string[] {
 		'',
 		`| Case | N | Latency ms | Node time ms${multi ? ' (best)' : ''} | ms/item |${multi ? ' All runs ms |' : ''} Logins | HTTP calls | Max in flight | Peak RSS MB |${profiled ? ' Our CPU ms/item |' : ''}`,
 		`|---|---:|---:|---:|---:|${multi ? '---:|' : ''}---:|---:|---:|---:|${profiled ? '---:|' : ''}`,
-		...rows.map((row) => caseLine(row, multi, profiled)),
+		...rows.filter((row) => row.pacing === undefined).map((row) => caseLine(row, multi, profiled)),
 		'',
 	];
 }
@@ -84,7 +85,7 @@ function columnLines(profiled: boolean): string[] {
 			: []),
 		"- Peak RSS: the kernel's high-water mark (VmHWM) of the `n8n execute` process, start-up included (n8n alone is most of it), " +
 			'one process per case (median of the runs); sampled from /proc every 20 ms. The JSON also has the summed RSS of its process tree.',
-		`- (b) executes (a)'s workflow again right after it (the CLI saved its static data). (e) and (wC10) leave Max Concurrent Requests unset (its default, 10); (e), (e20) are cold like (a). ` +
+		`- (b) executes (a)'s workflow again right after it (the CLI saved its static data). (e) and (wC10) leave Max Concurrent Requests and Pacing unset (their defaults: adaptive pacing up to the ceiling); (a), (b), (e20), (wSeq), (w20) set Pacing to fixed (exactly that many in flight); (e), (e20) are cold like (a). ` +
 			`(f20) and (wH20) use Batching = ${IN_FLIGHT} items per batch with the latency as interval (1 ms at 0 ms), which keeps about ${IN_FLIGHT} requests in flight: the like-for-like partners of (e20) and (w20). ` +
 			`The Watcher node is version 2 as added today: Generate Link makes a private link (the token sealed into the link's fragment); its HTTP Request partners only fetch the token. ` +
 			`(f) is (c) with the HTTP Request option Batching = ${BATCH_SIZE} items per batch, ${BATCH_INTERVAL_MS} ms interval. ` +
@@ -119,6 +120,7 @@ export function markdown(
 		...headline(rows, checks, linkFlow?.figures),
 		...casesTable(meta, rows),
 		...columnLines(profiled),
+		...pacingSection(rows),
 		...targetsTable(checks),
 	];
 	if (linkFlow !== undefined) lines.push('', linkFlow.markdown.trim());

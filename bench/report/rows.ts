@@ -4,7 +4,29 @@
  */
 import { CASES, CASE_ORDER } from '../cases/specs';
 import { median, round } from './math';
-import type { Execution, Row } from './types';
+import type { Execution, PacingRow, Row } from './types';
+
+function range(values: number[]): [number, number] {
+	return [Math.min(...values), Math.max(...values)];
+}
+
+/** A pacing case's counts over its runs (undefined for the matrix cases). */
+function pacingOf(list: Execution[]): PacingRow | undefined {
+	const outcomes = list.flatMap((execution) =>
+		execution.pacing === undefined ? [] : [execution.pacing],
+	);
+	if (outcomes.length === 0) return undefined;
+	const row: PacingRow = {
+		lost: range(outcomes.map((outcome) => outcome.lost)),
+		tries: range(outcomes.map((outcome) => outcome.tries)),
+		refused: range(outcomes.map((outcome) => outcome.refused)),
+		peakWaiting: Math.max(...outcomes.map((outcome) => outcome.peakWaiting)),
+		runsLosing: outcomes.filter((outcome) => outcome.lost > 0).length,
+	};
+	const runError = outcomes.find((outcome) => outcome.runError !== undefined)?.runError;
+	if (runError !== undefined) row.runError = runError;
+	return row;
+}
 
 /** The row of one case, N and latency from its repetitions. */
 function rowOf(list: Execution[]): Row {
@@ -49,12 +71,15 @@ function rowOf(list: Execution[]): Row {
 		ourCpuMsPerItem: ourCpu.length > 0 ? round(median(ourCpu) / first.n, 3) : null,
 		peakRssMb: round(median(source.map((execution) => execution.peakRssMb))),
 		treePeakRssMb: round(median(source.map((execution) => execution.treePeakRssMb))),
+		pacing: pacingOf(source),
 	};
 }
 
-/** Latency first, then Durst before Watcher, then N, then the cases' own order. */
+/** The matrix first (latency, then Durst before Watcher, then N, then the cases' own order), then the pacing cases in theirs. */
 function sortKey(row: Row): number[] {
-	return [row.latencyMs, row.product === 'durst' ? 0 : 1, row.n, CASE_ORDER.indexOf(row.caseId)];
+	const order = CASE_ORDER.indexOf(row.caseId);
+	if (CASES[row.caseId].scenario !== undefined) return [1, order, row.latencyMs, 0, row.n];
+	return [0, row.latencyMs, row.product === 'durst' ? 0 : 1, row.n, order];
 }
 
 export function aggregate(executions: Execution[]): Row[] {

@@ -2,6 +2,7 @@
  * What a benchmark run records and reports: the executions as measured, the rows and target checks
  * computed from them, and the results file that holds them all.
  */
+import type { PacingOutcome } from '../cases/scenario';
 import type { CaseId, Product } from '../cases/specs';
 import type { MachineInfo } from '../procmem';
 
@@ -35,6 +36,20 @@ export interface Execution {
 	crashedAtExit: boolean;
 	/** Fingerprint of dist/nodes and dist/credentials when the execution started (absent in older files). */
 	dist?: string;
+	/** Pacing cases (a server of limited capacity): what happened to the items. */
+	pacing?: PacingOutcome;
+}
+
+/** A pacing case's outcomes over its runs: [fewest, most] of each count. */
+export interface PacingRow {
+	lost: [number, number];
+	tries: [number, number];
+	refused: [number, number];
+	peakWaiting: number;
+	/** Runs that lost at least one item. */
+	runsLosing: number;
+	/** The first error of a failed execution, if any run failed. */
+	runError?: string;
 }
 
 export interface Row {
@@ -63,6 +78,8 @@ export interface Row {
 	ourCpuMsPerItem: number | null;
 	peakRssMb: number;
 	treePeakRssMb: number;
+	/** Pacing cases only. */
+	pacing?: PacingRow;
 }
 
 export type TargetStatus = 'pass' | 'miss' | 'n/a' | 'failed';
