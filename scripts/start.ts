@@ -1,12 +1,15 @@
 /**
- * `npm start`: the main job. A real n8n 2.40.7 with this package, both simulators, the example
- * credentials and workflows, the webhook workflows active, at http://localhost:5678.
+ * `npm start`: the main job. A real n8n 2.40.7 with this package, both simulators, the Telegram Bot
+ * API simulator and a local SMTP server (for the Telegram bot and email invitation examples), the
+ * example credentials and workflows, the webhook workflows active, at http://localhost:5678.
  * Ctrl-C stops everything it started.
  */
 import path from 'node:path';
 
 import {
 	accessLines,
+	DELIVERY_EXAMPLE_IDS,
+	deliveryLines,
 	DEMO_PORT,
 	DEMO_VERSION,
 	failed,
@@ -14,16 +17,22 @@ import {
 	installHostIfMissing,
 	OWNER,
 	ROOT,
+	startDeliveryServers,
 	startDemoSimulators,
 	step,
 	stopOnSignals,
 } from '../tools/n8n/demo';
 import { N8nHost } from '../tools/n8n/n8nHost';
+import type { DeliveryServers } from '../tools/n8n/demo';
 import type { RunningSimulators } from '../tools/simulators/cli';
 
 async function main(): Promise<void> {
 	installHostIfMissing('n8n');
 	const sims = await startDemoSimulators();
+	const delivery = await startDeliveryServers().catch(async (error: unknown) => {
+		await sims.stop();
+		throw error;
+	});
 	const host = await N8nHost.create({
 		version: DEMO_VERSION,
 		packageDir: ROOT,
@@ -34,11 +43,13 @@ async function main(): Promise<void> {
 	const stop = stopOnSignals('stopping n8n and the simulators', [
 		() => host.stop(),
 		() => sims.stop(),
+		() => delivery.stop(),
 	]);
 
 	try {
 		step('importing the example credentials and workflows');
-		await importExamples(host, sims);
+		// The Telegram bot and the email invitation: their credentials point at the servers above.
+		await importExamples(host, sims, { activate: Object.values(DELIVERY_EXAMPLE_IDS) });
 		step(`starting n8n ${DEMO_VERSION} at ${host.baseUrl} (takes 20-40 s)`);
 		await host.start();
 		await host
@@ -51,10 +62,10 @@ async function main(): Promise<void> {
 		return;
 	}
 
-	printHowToUse(host, sims);
+	printHowToUse(host, sims, delivery);
 }
 
-function printHowToUse(host: N8nHost, sims: RunningSimulators): void {
+function printHowToUse(host: N8nHost, sims: RunningSimulators, delivery: DeliveryServers): void {
 	console.log(`
 n8n is running at ${host.baseUrl}
 ${accessLines(sims)}
@@ -73,8 +84,9 @@ Try:
      Within a minute (its poll time) the workflow runs once with the alert for P-1001.
   5. Open "Durst: daily ink report per printer" and execute it: one item per printer, with its name
      and yesterday's liters per color.
+${deliveryLines(host, delivery)}
 
-Ctrl-C stops n8n and the simulators.`);
+Ctrl-C stops n8n, the simulators and the SMTP server.`);
 }
 
 void main();

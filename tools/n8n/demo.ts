@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 import { startSimulators, type RunningSimulators } from '../simulators/cli';
+import { SMTP_DEFAULT_PORT, SmtpSink, type ReceivedMail } from '../simulators/smtp';
+import { TELEGRAM_DEFAULT_PORT, TelegramSimulator, type SentMessage } from '../simulators/telegram';
 import {
 	CREDENTIAL_IDS,
 	EXAMPLE_IDS,
@@ -50,6 +52,78 @@ export function installHostIfMissing(what: string): void {
 export async function startDemoSimulators(): Promise<RunningSimulators> {
 	step('starting the simulators: Watcher on 127.0.0.1:5601, Durst Analytics on 127.0.0.1:5602');
 	return await startSimulators({ watcherPort: 5601, durstPort: 5602 });
+}
+
+/** Examples 7 and 8: the Telegram login bot and the email invitation (ids as in their files). */
+export const DELIVERY_EXAMPLE_IDS = {
+	telegramBot: 'TelegramLoginBot',
+	emailInvitation: 'EmailInvitation1',
+} as const;
+/** A Telegram user id the Telegram example's Watcher Logins node maps (to demo@example.com). */
+export const DEMO_TELEGRAM_USER_ID = 111111111;
+
+/** The Telegram Bot API simulator and the local SMTP server examples 7 and 8 talk to. */
+export interface DeliveryServers {
+	telegram: TelegramSimulator;
+	smtp: SmtpSink;
+	stop: () => Promise<void>;
+}
+
+function printTelegramMessage(message: SentMessage): void {
+	const markup = message.replyMarkup as
+		{ inline_keyboard?: Array<Array<{ text?: string; url?: string }>> } | undefined;
+	const buttons = (markup?.inline_keyboard ?? [])
+		.flat()
+		.map((button) => `\n    [${button.text ?? ''}] ${button.url ?? ''}`)
+		.join('');
+	step(`Telegram bot -> chat ${message.chatId}: ${message.text}${buttons}`);
+}
+
+function printMail(mail: ReceivedMail): void {
+	step(
+		`email received by the local SMTP server, to ${mail.envelopeTo.join(', ')}: "${mail.subject ?? ''}"\n` +
+			(mail.text ?? '(no text part)')
+				.split('\n')
+				.map((line) => `    ${line}`)
+				.join('\n'),
+	);
+}
+
+/** Starts both on their usual ports (the example credentials name them); prints what they receive. */
+export async function startDeliveryServers(): Promise<DeliveryServers> {
+	step(
+		`starting the Telegram Bot API simulator on 127.0.0.1:${TELEGRAM_DEFAULT_PORT} and an SMTP server on 127.0.0.1:${SMTP_DEFAULT_PORT}`,
+	);
+	const telegram = await TelegramSimulator.start({
+		port: TELEGRAM_DEFAULT_PORT,
+		onSent: printTelegramMessage,
+	});
+	let smtp: SmtpSink;
+	try {
+		smtp = await SmtpSink.start({ port: SMTP_DEFAULT_PORT, onMail: printMail });
+	} catch (error) {
+		await telegram.stop();
+		throw error;
+	}
+	return {
+		telegram,
+		smtp,
+		stop: async () => {
+			await Promise.all([telegram.stop(), smtp.stop()]);
+		},
+	};
+}
+
+/** How to drive examples 7 and 8 from a shell. */
+export function deliveryLines(host: N8nHost, servers: DeliveryServers): string {
+	return `  6. Telegram login bot ("Watcher: Telegram login bot"): Telegram user ${DEMO_TELEGRAM_USER_ID}, mapped to demo@example.com, sends /login:
+       curl -s -X POST ${servers.telegram.url}/__sim/message -H 'content-type: application/json' -d '{"userId":${DEMO_TELEGRAM_USER_ID},"text":"/login"}'
+     The bot's answer is printed here with its button's link (also: curl -s ${servers.telegram.url}/__sim/sent).
+     Open the link: logged in once. Any other userId gets a polite refusal and no link.
+  7. Email invitation ("Watcher: email invitation"):
+       curl -s -X POST ${host.baseUrl}/webhook/watcher-invite -H 'content-type: application/json' -d '{"email":"viewer@example.com"}'
+     The email is printed here as the local SMTP server receives it. Its link shows who it logs in and a
+     button (Require a Click: mail scanners that open links use up nothing); click it to log in.`;
 }
 
 /**
