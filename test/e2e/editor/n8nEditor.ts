@@ -12,8 +12,8 @@ const byTestId = (id: string): string => `[data-test-id="${id}"]`;
 /** Opens an empty workflow and waits until the canvas can take a first node. */
 export async function openNewWorkflow(page: Page, baseUrl: string): Promise<void> {
 	// 1.123 stays on /workflow/new; 2.40 saves a draft at once and moves to /workflow/<id>?new=true.
-	await page.goto(`${baseUrl}/workflow/new`, { waitUntil: 'load' });
-	// Generous: on the shared 2-core machine under load the editor's first render took over 30 s.
+	// Generous: on the shared 2-core machine under load, loading and first render took over 20 and 30 s.
+	await page.goto(`${baseUrl}/workflow/new`, { waitUntil: 'load', timeout: 60_000 });
 	await page
 		.locator(byTestId('node-creator-plus-button'))
 		.waitFor({ state: 'visible', timeout: 60_000 });
