@@ -47,7 +47,7 @@ export function page(title: string, body: string): string {
 /** A page that posts `token` to `autologinUrl` as soon as it loads; the button covers browsers without scripts. */
 export function buildAutologinPage(autologinUrl: string, token: string): string {
 	return page(
-		'Signing in to Flussonic Watcher',
+		'Logging in to Flussonic Watcher',
 		[
 			`<form id="autologin" method="POST" action="${escapeHtml(autologinUrl)}">`,
 			`<input type="hidden" name="autologin_token" value="${escapeHtml(token)}">`,

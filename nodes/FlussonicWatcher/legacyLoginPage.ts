@@ -25,9 +25,9 @@ export function tokenProblem(token: unknown): string | undefined {
 /** Shown instead of the auto-login page when the link's token is missing or malformed; posts nothing. */
 export function buildInvalidLinkPage(): string {
 	return page(
-		'Invalid sign-in link',
+		'Invalid login link',
 		[
-			'<h1 id="invalid-link">This sign-in link is not valid</h1>',
+			'<h1 id="invalid-link">This login link is not valid</h1>',
 			'<p>The link is incomplete or has been altered. Ask for a new link.</p>',
 		].join('\n'),
 	);

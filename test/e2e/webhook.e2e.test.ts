@@ -305,7 +305,7 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 				`${flow.host.baseUrl}/webhook/legacy-watcher-login?token=${encodeURIComponent('"><script>alert(1)</script>')}`,
 			);
 			expect(await page.locator('#invalid-link').textContent()).toBe(
-				'This sign-in link is not valid',
+				'This login link is not valid',
 			);
 			expect(flow.watcherPosts()).toBe(before);
 		});

@@ -117,7 +117,7 @@ describe('Generate Link and Render Login Page', () => {
 		expect(first.json.html).toContain('name="autologin_token"');
 		expect(second.pairedItem).toEqual({ item: 1 });
 		expect(second.json.error).toMatch(/"Token" is not valid/);
-		expect(second.json.html).toContain('This sign-in link is not valid');
+		expect(second.json.html).toContain('This login link is not valid');
 		expect(second.json.html).not.toContain('<form');
 		expect(second.json.html).not.toContain('garbage');
 	});
