@@ -4,8 +4,6 @@
  * connection that was reset may succeed a moment later. Nothing else is retried: a 4xx other than
  * 429 or a 500 answers the same on every try.
  */
-import type { IHttpRequestMethods } from 'n8n-workflow';
-
 /** Tries per request, the first included. */
 export const MAX_TRIES = 5;
 /** The longest wait a Retry-After may ask for; a year or a date far ahead is cut to this. */
@@ -48,11 +46,7 @@ export function transientCode(code: string | undefined): TransientKind | undefin
  * connection did nothing with the request; after a reset or a gateway error the server may have
  * acted on it, so only a request whose repeat is harmless goes again.
  */
-export function mayRetry(
-	kind: TransientKind,
-	method: IHttpRequestMethods | string,
-	readOnly = false,
-): boolean {
+export function mayRetry(kind: TransientKind, method: string, readOnly = false): boolean {
 	if (kind === 'busy' || kind === 'refused' || readOnly) return true;
 	return IDEMPOTENT.has(method.toUpperCase());
 }
