@@ -147,12 +147,23 @@ export function useDeliveryHost(version: HostVersion): DeliveryEnv {
 			})
 			.join('\n');
 	};
-	env.executionCount = async (workflowId) => (await executionStates(env.host, workflowId)).length;
+	env.executionCount = async (workflowId) => {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return (await executionStates(env.host, workflowId)).length;
+			} catch (error) {
+				// SQLITE_BUSY while n8n 1.x writes: ask again shortly, a few times.
+				if (attempt >= 20) throw error;
+				await new Promise((resolve) => setTimeout(resolve, 100));
+			}
+		}
+	};
 	env.executionsDone = async (workflowId, count) => {
 		const until = Date.now() + 30_000;
 		let states: string[] = [];
 		for (;;) {
-			states = await executionStates(env.host, workflowId);
+			// n8n 1.x writes with a rollback journal: a read during a write may be refused (SQLITE_BUSY).
+			states = await executionStates(env.host, workflowId).catch(() => states);
 			const running = states.filter((state) => ['new', 'running', 'waiting'].includes(state));
 			if (states.length >= count && running.length === 0) return;
 			if (Date.now() > until)
