@@ -56,8 +56,8 @@ export async function startDemoSimulators(): Promise<RunningSimulators> {
 
 /** Examples 7 and 8: the Telegram login bot and the email invitation (ids as in their files). */
 export const DELIVERY_EXAMPLE_IDS = {
-	telegramBot: 'TelegramLoginBot',
-	emailInvitation: 'EmailInvitation1',
+	telegramBot: EXAMPLE_IDS.telegramLoginBot,
+	emailInvitation: EXAMPLE_IDS.emailInvitation,
 } as const;
 /** A Telegram user id the Telegram example's Watcher Logins node maps (to demo@example.com). */
 export const DEMO_TELEGRAM_USER_ID = 111111111;

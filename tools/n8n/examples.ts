@@ -26,6 +26,8 @@ export const EXAMPLE_IDS = {
 	durstSharedToken: 'DurstSharedToken',
 	durstBreakdownAlert: 'DurstBreakdownAl',
 	durstInkReport: 'DurstInkReport01',
+	telegramLoginBot: 'TelegramLoginBot',
+	emailInvitation: 'EmailInvitation1',
 } as const;
 
 export const CREDENTIAL_IDS = { watcher: 'WatcherDemoCred1', durst: 'DurstDemoCred001' } as const;

@@ -10,7 +10,12 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 import type { ExampleCredential } from '../../../tools/n8n/examples';
-import { EXAMPLES_DIR, loadCredentials, loadWorkflows } from '../../../tools/n8n/examples';
+import {
+	EXAMPLE_IDS,
+	EXAMPLES_DIR,
+	loadCredentials,
+	loadWorkflows,
+} from '../../../tools/n8n/examples';
 import type { HostVersion } from '../../../tools/n8n/n8nHost';
 import { N8nHost } from '../../../tools/n8n/n8nHost';
 import { SmtpSink } from '../../../tools/simulators/smtp';
@@ -24,8 +29,8 @@ export const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
 
 /** The two examples' workflow ids (as in their files) and the credentials they use. */
 export const DELIVERY_IDS = {
-	telegramBot: 'TelegramLoginBot',
-	emailInvitation: 'EmailInvitation1',
+	telegramBot: EXAMPLE_IDS.telegramLoginBot,
+	emailInvitation: EXAMPLE_IDS.emailInvitation,
 };
 const CREDENTIAL_TYPES = ['flussonicWatcherApi', 'telegramApi', 'smtp'];
 
