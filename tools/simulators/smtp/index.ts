@@ -76,6 +76,9 @@ export class SmtpSink {
 			allowInsecureAuth: true,
 			logger: false,
 			banner: 'n8n-nodes-watcher-durst test SMTP server',
+			// smtp-server waits 30 s for open connections on close by default: a test that failed midway
+			// would then outlive jest's hook timeout.
+			closeTimeout: 1_000,
 			size: 10 * 1024 * 1024,
 			onAuth: (auth, _session, callback) => callback(null, { user: auth.username }),
 			onData: (stream, session, callback) => {

@@ -6,7 +6,7 @@
  */
 import { SimulatorBase } from '../common/base';
 import type { SimulatorBaseOptions } from '../common/base';
-import { jsonResponse, safeEqual } from '../common/http';
+import { decodeSegment, jsonResponse, safeEqual } from '../common/http';
 import type { RouteResult, SimRequest, SimResponse } from '../common/http';
 import { isPlainObject, parseJson } from '../common/json';
 import { markupProblem, readParams, structured, text } from './params';
@@ -151,7 +151,8 @@ export class TelegramSimulator extends SimulatorBase {
 		const known = (TELEGRAM_METHODS as readonly string[]).includes(method);
 		return {
 			key: known ? method : 'unknown',
-			handle: () => this.answer(req, decodeURIComponent(token), method),
+			// A token with a broken escape is just a wrong token, as Telegram answers it.
+			handle: () => this.answer(req, decodeSegment(token) ?? '\u0000', method),
 		};
 	}
 
