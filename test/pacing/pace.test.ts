@@ -2,7 +2,7 @@
  * The pace's rule on its own (no HTTP): it grows while answers keep their time, never past the
  * callers' ceiling, cuts once per round of refusals, and hands places out in order.
  */
-import { INITIAL_LIMIT, Pace } from '../../nodes/shared/transport/pace/pace';
+import { INITIAL_LIMIT, NoPlaceInTime, Pace } from '../../nodes/shared/transport/pace/pace';
 import type { Slot } from '../../nodes/shared/transport/pace/pace';
 
 /** A place if the pace gives one at once, else undefined (the wait is canceled). */
@@ -66,24 +66,62 @@ describe('pace', () => {
 		const slots: Slot[] = [];
 		for (let i = 0; i < 30; i++) slots.push(await pace.acquire(40));
 		for (const slot of slots) pace.release(slot, { kind: 'refused' });
-		const after = pace.snapshot().limit;
-		expect(after).toBeCloseTo(Math.min(before, 30) * 0.6, 5);
-		// A refusal of a request sent after the cut is a new round.
-		const next = await pace.acquire(40);
-		pace.release(next, { kind: 'refused' });
-		expect(pace.snapshot().limit).toBeCloseTo(Math.max(1, Math.min(after, 1) * 0.6), 5);
+		expect(pace.snapshot().limit).toBeCloseTo(before * 0.6, 5);
+	});
+
+	it('does not cut for a refusal met with few in flight (a trigger asking printer by printer)', async () => {
+		const pace = new Pace(200);
+		await drive(pace, 100, 12, () => ({ kind: 'answer', ms: 20 }));
+		expect(pace.snapshot().limit).toBe(100);
+		const slot = await pace.acquire(100);
+		pace.release(slot, { kind: 'refused' });
+		expect(pace.snapshot().limit).toBe(100);
 	});
 
 	it('never goes below one place', async () => {
 		const pace = new Pace(200);
-		for (let i = 0; i < 20; i++) {
-			const slot = await pace.acquire(10);
-			pace.release(slot, { kind: 'refused' });
-		}
-		expect(pace.snapshot().limit).toBe(1);
+		const limits = await drive(pace, 10, 12, () => ({ kind: 'refused' }));
+		expect(limits[0]).toBeCloseTo(6, 5);
+		expect(limits[limits.length - 1]).toBe(1);
 		const slot = await pace.acquire(10);
 		expect(pace.snapshot().inFlight).toBe(1);
 		pace.release(slot, { kind: 'none' });
+	});
+
+	it('lets a caller with a low ceiling not hold up a caller with a high one', async () => {
+		const pace = new Pace(200);
+		const high = [];
+		for (let i = 0; i < 5; i++) high.push(await pace.acquire(100));
+		const low = await pace.acquire(1);
+		for (let i = 0; i < 4; i++) high.push(await granted(pace, 100));
+		expect(high.every((slot) => slot !== undefined)).toBe(true);
+		expect(pace.snapshot().inFlight).toBe(10);
+		for (const slot of [...high, low]) if (slot) pace.release(slot, { kind: 'none' });
+	});
+
+	it('starts low again after 30 s unused', async () => {
+		let clock = 1_000_000;
+		const pace = new Pace(200, () => clock);
+		await drive(pace, 100, 12, () => ({ kind: 'answer', ms: 20 }));
+		expect(pace.snapshot().limit).toBe(100);
+		clock += 29_000;
+		pace.release(await pace.acquire(100), { kind: 'none' });
+		expect(pace.snapshot().limit).toBe(100);
+		clock += 31_000;
+		pace.release(await pace.acquire(100), { kind: 'none' });
+		expect(pace.snapshot().limit).toBe(INITIAL_LIMIT);
+	});
+
+	it('ends the wait of a retry at its time limit', async () => {
+		const pace = new Pace(200);
+		const held = await pace.acquire(1);
+		let expire = () => undefined as void;
+		const expired = new Promise<void>((resolve) => (expire = resolve));
+		const waiting = pace.acquire(1, undefined, expired);
+		expire();
+		await expect(waiting).rejects.toBeInstanceOf(NoPlaceInTime);
+		expect(pace.snapshot()).toMatchObject({ inFlight: 1, waiting: 0 });
+		pace.release(held, { kind: 'none' });
 	});
 
 	it('hands places out first come, first served, and never more than the ceiling', async () => {

@@ -8,8 +8,10 @@ import type { INode } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { Answer, Call, Endpoint, Send } from './call';
-import { failureCode } from './errors';
+import { originHost } from './call';
+import { failure, failureCode } from './errors';
 import type { Outcome, Slot } from './pace/pace';
+import { NoPlaceInTime } from './pace/pace';
 import { exchange, headerText } from './request';
 import type { TransientKind, TryRecord } from './retry';
 import {
@@ -47,11 +49,43 @@ async function pause(ms: number, signal: AbortSignal | undefined): Promise<void>
 	}
 }
 
-/** What a thrown error of one try says of the server, for the pace. */
-function outcomeOfError(error: unknown): Outcome {
+/** The only other way a wait for a place ends: the execution was canceled. */
+function canceledWhileWaiting(node: INode, endpoint: Endpoint, itemIndex?: number) {
+	const host = originHost(endpoint);
+	const { product } = endpoint.vendor;
+	return failure(
+		node,
+		host,
+		'CANCELLED',
+		{
+			message: `The request to ${product} at ${host} was stopped: the execution was canceled`,
+			description: 'n8n canceled the execution while the request waited for its turn.',
+		},
+		itemIndex,
+	);
+}
+
+/** A retry needs at least this much of the item's time limit left, or it is not made. */
+const MIN_TRY_MS = 1_000;
+
+/**
+ * What a thrown error of one try says of the server, for the pace. A timeout of a retry, which had
+ * only what was left of the item's time, says nothing of the server.
+ */
+function outcomeOfError(error: unknown, firstTry: boolean): Outcome {
 	const code = failureCode(error);
-	if (code === 'TIMEOUT' || code === 'RESET' || code === 'ECONNREFUSED') return { kind: 'refused' };
+	if (code === 'RESET' || code === 'ECONNREFUSED') return { kind: 'refused' };
+	if (code === 'TIMEOUT' && firstTry) return { kind: 'refused' };
 	return { kind: 'none' };
+}
+
+/** A place in the pace: any time for the first try, only within the item's time for a retry. */
+async function place(endpoint: Endpoint, deadline: number | undefined): Promise<Slot | undefined> {
+	const { pacing, cancelSignal } = endpoint;
+	if (!pacing) return undefined;
+	if (deadline === undefined) return await pacing.pace.acquire(pacing.ceiling, cancelSignal);
+	const expired = sleep(Math.max(0, deadline - MIN_TRY_MS - Date.now()));
+	return await pacing.pace.acquire(pacing.ceiling, cancelSignal, expired);
 }
 
 function outcomeOfAnswer(answer: Answer, slot: Slot): Outcome {
@@ -74,8 +108,19 @@ export async function pacedExchange(
 	const { pacing, cancelSignal } = endpoint;
 	const tries: TryRecord = { count: 0, reasons: [], startedAt: 0 };
 	let deadline: number | undefined;
+	let last: { answer: Answer } | { error: unknown } | undefined;
 	for (;;) {
-		const slot = pacing ? await pacing.pace.acquire(pacing.ceiling, cancelSignal) : undefined;
+		let slot: Slot | undefined;
+		try {
+			slot = await place(endpoint, deadline);
+		} catch (error) {
+			if (!(error instanceof NoPlaceInTime) || last === undefined) {
+				throw canceledWhileWaiting(node, endpoint, itemIndex);
+			}
+			tries.reasons.push('no place for another try within the time limit');
+			if ('answer' in last) return { ...last.answer, tries };
+			throw withTries(last.error as Error, tries);
+		}
 		const sentAt = Date.now();
 		if (tries.count === 0) {
 			tries.startedAt = sentAt;
@@ -86,7 +131,7 @@ export async function pacedExchange(
 		try {
 			answer = await exchange(node, endpoint, call, send, itemIndex, deadline);
 		} catch (error) {
-			if (slot) pacing?.pace.release(slot, outcomeOfError(error));
+			if (slot) pacing?.pace.release(slot, outcomeOfError(error, tries.count === 1));
 			const kind = transientCode(failureCode(error));
 			if (!endpoint.retries || kind === undefined || !mayRetry(kind, call.method, call.readOnly)) {
 				throw withTries(error as Error, tries);
@@ -95,6 +140,7 @@ export async function pacedExchange(
 			if (!(await waitedForRetry(tries, deadline, undefined, cancelSignal))) {
 				throw withTries(error as Error, tries);
 			}
+			last = { error };
 			continue;
 		}
 		if (slot) pacing?.pace.release(slot, outcomeOfAnswer(answer, slot));
@@ -107,6 +153,7 @@ export async function pacedExchange(
 		if (!(await waitedForRetry(tries, deadline, asked, cancelSignal))) {
 			return { ...answer, tries };
 		}
+		last = { answer };
 	}
 }
 
@@ -122,7 +169,7 @@ async function waitedForRetry(
 ): Promise<boolean> {
 	if (tries.count >= MAX_TRIES || signal?.aborted) return false;
 	const wait = waitBeforeTry(tries.count + 1, retryAfter);
-	if (deadline !== undefined && Date.now() + wait >= deadline) {
+	if (deadline !== undefined && Date.now() + wait + MIN_TRY_MS >= deadline) {
 		tries.reasons.push('no time left for another try');
 		return false;
 	}

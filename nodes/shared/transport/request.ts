@@ -19,7 +19,7 @@ import { failure, serverReason, statusError } from './errors';
 import { Limit, transportError } from './limit';
 import type { Hop } from './redirects';
 import { isRedirect, redirectHop } from './redirects';
-import { withTries } from './retry';
+import { transientStatus, withTries } from './retry';
 
 interface RawResponse {
 	statusCode: number;
@@ -92,7 +92,16 @@ async function sendHop(
 	});
 }
 
-/** Reads the body up to MAX_RESPONSE_BYTES, within the limit, and parses it once. */
+/**
+ * What is read of a busy or gateway answer (429, 502, 503, 504): enough for the server's reason.
+ * Such answers may come five times per item and from a hundred items at once.
+ */
+const MAX_TRANSIENT_BYTES = 64 * 1024;
+
+/**
+ * Reads the body up to MAX_RESPONSE_BYTES, within the limit, and parses it once. A transient
+ * answer is read up to MAX_TRANSIENT_BYTES; a longer one counts as having no body.
+ */
 async function readAnswer(
 	node: INode,
 	endpoint: Endpoint,
@@ -102,23 +111,22 @@ async function readAnswer(
 	itemIndex?: number,
 ): Promise<Answer> {
 	const contentType = headerText(raw.headers, 'content-type') ?? '';
-	// An announced size over the limit is refused before a byte of it is read.
-	if (Number(headerText(raw.headers, 'content-length')) > MAX_RESPONSE_BYTES) {
-		discard(raw.body);
-		throw transportError(
-			node,
-			endpoint,
-			call,
-			limit,
-			new BodyTooLargeError(MAX_RESPONSE_BYTES),
-			itemIndex,
-		);
-	}
-	const text = await limit
-		.race(readText(raw.body, MAX_RESPONSE_BYTES, limit.signal))
-		.catch((error: unknown) => {
+	const transient = transientStatus(raw.statusCode) !== undefined;
+	const maxBytes = transient ? MAX_TRANSIENT_BYTES : MAX_RESPONSE_BYTES;
+	const tooLarge = new BodyTooLargeError(MAX_RESPONSE_BYTES);
+	let text: string;
+	try {
+		// An announced size over the limit is refused before a byte of it is read.
+		if (Number(headerText(raw.headers, 'content-length')) > maxBytes) throw tooLarge;
+		text = await limit.race(readText(raw.body, maxBytes, limit.signal));
+	} catch (error) {
+		if (!(error instanceof BodyTooLargeError)) {
 			throw transportError(node, endpoint, call, limit, error, itemIndex);
-		});
+		}
+		discard(raw.body);
+		if (!transient) throw transportError(node, endpoint, call, limit, tooLarge, itemIndex);
+		text = '';
+	}
 	return {
 		statusCode: raw.statusCode,
 		headers: raw.headers,

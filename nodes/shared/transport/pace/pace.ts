@@ -32,6 +32,11 @@ const WINDOW = 250;
 const DRIFT = 1.25;
 /** Answers sent during a probe that set the new reference. */
 const PROBE_ANSWERS = 8;
+/** A pace unused this long starts low again: the server may be another by now. */
+const IDLE_RESET_MS = 30_000;
+
+/** Thrown by `acquire` when its deadline passed before a place was free. */
+export class NoPlaceInTime extends Error {}
 
 const CANCELED = 'The execution was canceled while the request waited for its turn';
 
@@ -54,7 +59,6 @@ export type Outcome =
 	| { kind: 'none' };
 
 interface Waiter {
-	ceiling: number;
 	grant: (slot: Slot) => void;
 	fail: (error: Error) => void;
 	signal?: AbortSignal;
@@ -81,36 +85,54 @@ export class Pace {
 	private probing = false;
 	private probeAnswers = 0;
 	private probeMin = Number.POSITIVE_INFINITY;
+	private lastUsed = 0;
 
-	constructor(private readonly maxLimit: number) {}
+	constructor(
+		private readonly maxLimit: number,
+		private readonly now: () => number = Date.now,
+	) {}
 
-	/** Waits for a place under both the pace and the caller's ceiling (its Max Concurrent Requests). */
-	async acquire(ceiling: number, signal?: AbortSignal): Promise<Slot> {
+	/**
+	 * Waits for a place, first come first served. `ceiling` (the caller's Max Concurrent Requests)
+	 * bounds how far the limit may grow while the caller is active; each caller's own item loop keeps
+	 * it to its ceiling, so a caller with a low one never holds up the others. `expired`, when given,
+	 * ends the wait with NoPlaceInTime (a retry must not start after its item's time limit).
+	 */
+	async acquire(ceiling: number, signal?: AbortSignal, expired?: Promise<void>): Promise<Slot> {
 		if (signal?.aborted) throw new Error(CANCELED);
-		this.ceilingSeen = this.idle ? ceiling : Math.max(this.ceilingSeen, ceiling);
-		if (this.waiters.length === 0 && this.inFlight < this.allowed(ceiling)) return this.take();
+		if (this.idle) {
+			if (this.now() - this.lastUsed > IDLE_RESET_MS) this.startOver();
+			this.ceilingSeen = ceiling;
+		} else {
+			this.ceilingSeen = Math.max(this.ceilingSeen, ceiling);
+		}
+		this.estimate = this.bounded(this.estimate);
+		if (this.waiters.length === 0 && this.inFlight < this.allowed()) return this.take();
 		return await new Promise<Slot>((grant, fail) => {
-			const waiter: Waiter = { ceiling, grant, fail, signal };
+			const waiter: Waiter = { grant, fail, signal };
+			const leave = (error: Error) => {
+				const index = this.waiters.indexOf(waiter);
+				if (index < 0) return;
+				this.waiters.splice(index, 1);
+				if (waiter.onAbort) signal?.removeEventListener('abort', waiter.onAbort);
+				fail(error);
+				this.wake();
+			};
 			if (signal) {
-				waiter.onAbort = () => {
-					const index = this.waiters.indexOf(waiter);
-					if (index >= 0) this.waiters.splice(index, 1);
-					fail(new Error(CANCELED));
-					this.wake();
-				};
+				waiter.onAbort = () => leave(new Error(CANCELED));
 				signal.addEventListener('abort', waiter.onAbort, { once: true });
 			}
+			void expired?.then(() => leave(new NoPlaceInTime('no place before the time limit')));
 			this.waiters.push(waiter);
 		});
 	}
 
 	/** Gives the place back and learns from how the request ended. */
 	release(slot: Slot, outcome: Outcome): void {
-		// What was out when the server pushed back: the most seen while this request was under way.
-		const flight = Math.max(slot.inFlight, this.inFlight);
 		this.inFlight = Math.max(0, this.inFlight - 1);
+		this.lastUsed = this.now();
 		if (outcome.kind === 'answer') this.learn(slot, outcome.ms);
-		else if (outcome.kind === 'refused') this.cut(slot, flight);
+		else if (outcome.kind === 'refused') this.cut(slot);
 		this.wake();
 	}
 
@@ -129,18 +151,26 @@ export class Pace {
 		return this.inFlight === 0 && this.waiters.length === 0;
 	}
 
-	private allowed(ceiling: number): number {
+	private allowed(): number {
 		const limit = this.probing ? this.estimate / 4 : this.estimate;
-		return Math.max(1, Math.min(Math.floor(limit), ceiling));
+		return Math.max(1, Math.floor(limit));
+	}
+
+	private startOver(): void {
+		this.estimate = Math.min(this.estimate, INITIAL_LIMIT);
+		this.windowMin = Number.POSITIVE_INFINITY;
+		this.lastWindowMin = Number.POSITIVE_INFINITY;
+		this.windowCount = 0;
+		this.probing = false;
 	}
 
 	private take(): Slot {
 		this.inFlight += 1;
-		return { sentAt: Date.now(), round: this.round, inFlight: this.inFlight, probe: this.probing };
+		return { sentAt: this.now(), round: this.round, inFlight: this.inFlight, probe: this.probing };
 	}
 
 	private wake(): void {
-		while (this.waiters.length > 0 && this.inFlight < this.allowed(this.waiters[0].ceiling)) {
+		while (this.waiters.length > 0 && this.inFlight < this.allowed()) {
 			const waiter = this.waiters.shift() as Waiter;
 			if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
 			waiter.grant(this.take());
@@ -190,10 +220,13 @@ export class Pace {
 		this.probing = false;
 	}
 
-	private cut(slot: Slot, flight: number): void {
+	private cut(slot: Slot): void {
 		if (slot.round !== this.round) return;
+		// A refusal met with few in flight (a sequential trigger, one slow report) says little about
+		// the load this pace puts on the server: the same gate as for growing.
+		if (slot.inFlight < this.estimate / 2) return;
 		this.round += 1;
-		this.estimate = this.bounded(Math.min(this.estimate, flight) * DECREASE);
+		this.estimate = this.bounded(this.estimate * DECREASE);
 	}
 
 	private bounded(value: number): number {
