@@ -64,7 +64,7 @@ export function pacingSection(rows: Row[]): string[] {
 	if (busy.length > 0)
 		lines.push(
 			`Busy server: ${BUSY.n.toLocaleString('en-US')} items at ${BUSY.latencyMs} ms; it serves ${BUSY.capacity.limit} at a time and answers the rest at once with 503 and \`Retry-After: ${BUSY.capacity.retryAfter ?? 1}\` (${BUSY.capacity.limit} at a time need ${BUSY_IDEAL_MS} ms). ` +
-				'Lost: items without their answer in the output (an error item, a missing item, or all of them when the execution failed), worst run. Tries: data requests the server received (every try of every item). 503s: requests it refused. Peak in flight: the most requests of the client the server held at once, refused ones included.',
+				'Lost: items without their answer in the output (an error item, a missing item, or all of them when the execution failed), worst run. Tries: data requests the server received (every try of every item). 503s: requests it refused. Peak in flight: the most requests the server held at once; a refusal is answered at once, so here it stays at the limit + 1 whatever the client sends (the client concurrency shows in the tries and 503s).',
 			'',
 			'| Case | Node time ms (best) | All runs ms | Lost of 1,000 | Tries | 503s | Peak in flight | Execution error |',
 			'|---|---:|---:|---|---:|---:|---:|---|',
