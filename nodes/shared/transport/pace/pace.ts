@@ -59,6 +59,7 @@ export type Outcome =
 	| { kind: 'none' };
 
 interface Waiter {
+	retry: boolean;
 	grant: (slot: Slot) => void;
 	fail: (error: Error) => void;
 	signal?: AbortSignal;
@@ -99,6 +100,8 @@ export class Pace {
 	 * ends the wait with NoPlaceInTime (a retry must not start after its item's time limit).
 	 */
 	async acquire(ceiling: number, signal?: AbortSignal, expired?: Promise<void>): Promise<Slot> {
+		// A retry (it has a time limit) goes before first tries: it has waited once already.
+		const retry = expired !== undefined;
 		if (signal?.aborted) throw new Error(CANCELED);
 		if (this.idle) {
 			if (this.now() - this.lastUsed > IDLE_RESET_MS) this.startOver();
@@ -109,7 +112,7 @@ export class Pace {
 		this.estimate = this.bounded(this.estimate);
 		if (this.waiters.length === 0 && this.inFlight < this.allowed()) return this.take();
 		return await new Promise<Slot>((grant, fail) => {
-			const waiter: Waiter = { grant, fail, signal };
+			const waiter: Waiter = { grant, fail, signal, retry };
 			const leave = (error: Error) => {
 				const index = this.waiters.indexOf(waiter);
 				if (index < 0) return;
@@ -123,7 +126,12 @@ export class Pace {
 				signal.addEventListener('abort', waiter.onAbort, { once: true });
 			}
 			void expired?.then(() => leave(new NoPlaceInTime('no place before the time limit')));
-			this.waiters.push(waiter);
+			if (retry) {
+				const firstTry = this.waiters.findIndex((other) => !other.retry);
+				this.waiters.splice(firstTry < 0 ? this.waiters.length : firstTry, 0, waiter);
+			} else {
+				this.waiters.push(waiter);
+			}
 		});
 	}
 
@@ -158,6 +166,7 @@ export class Pace {
 
 	private startOver(): void {
 		this.estimate = Math.min(this.estimate, INITIAL_LIMIT);
+		this.round = 0;
 		this.windowMin = Number.POSITIVE_INFINITY;
 		this.lastWindowMin = Number.POSITIVE_INFINITY;
 		this.windowCount = 0;
@@ -194,7 +203,11 @@ export class Pace {
 		// Few in flight say nothing about whether more would be served as fast: do not grow on them.
 		if (slot.inFlight < this.estimate / 2) return;
 		const gradient = Math.max(MIN_GRADIENT, Math.min(1, (TOLERANCE * this.reference()) / sample));
-		const target = this.estimate * gradient + HEADROOM;
+		// Before the server's first refusal the headroom comes with every answer (the limit grows by
+		// most of itself per round trip, as TCP's slow start); after it, once per round trip
+		// (congestion avoidance): a server that said "busy" at 9 is not asked for 9 again at once.
+		const headroom = this.round === 0 ? HEADROOM : HEADROOM / this.estimate;
+		const target = this.estimate * gradient + headroom;
 		this.estimate = this.bounded(this.estimate * (1 - SMOOTHING) + target * SMOOTHING);
 	}
 
