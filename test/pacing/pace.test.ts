@@ -69,6 +69,20 @@ describe('pace', () => {
 		expect(pace.snapshot().limit).toBeCloseTo(before * 0.6, 5);
 	});
 
+	it('after a refusal grows by about one place per round trip, not by most of itself', async () => {
+		const pace = new Pace(200);
+		const slots: Slot[] = [];
+		for (let i = 0; i < 10; i++) slots.push(await pace.acquire(100));
+		for (const slot of slots) pace.release(slot, { kind: 'refused' });
+		expect(pace.snapshot().limit).toBeCloseTo(6, 5);
+		const limits = await drive(pace, 100, 5, () => ({ kind: 'answer', ms: 20 }));
+		const growth = limits.map((limit, i) => limit - (i === 0 ? 6 : limits[i - 1]));
+		for (const step of growth) {
+			expect(step).toBeGreaterThan(0.2);
+			expect(step).toBeLessThan(1);
+		}
+	});
+
 	it('does not cut for a refusal met with few in flight (a trigger asking printer by printer)', async () => {
 		const pace = new Pace(200);
 		await drive(pace, 100, 12, () => ({ kind: 'answer', ms: 20 }));
