@@ -108,7 +108,7 @@ export function httpPageWorkflow(watcherUrl: string): Workflow {
 		".replaceAll('<', '&lt;').replaceAll('>', '&gt;')";
 	const before =
 		'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">' +
-		'<meta name="referrer" content="no-referrer"><title>Signing in to Flussonic Watcher</title></head><body>' +
+		'<meta name="referrer" content="no-referrer"><title>Logging in to Flussonic Watcher</title></head><body>' +
 		`<form id="autologin" method="POST" action="${watcherUrl}/vsaas/autologin">` +
 		'<input type="hidden" name="autologin_token" value="';
 	const after =
