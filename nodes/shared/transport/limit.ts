@@ -58,21 +58,26 @@ export class Limit {
 	}
 }
 
+/** The error of a request the execution's cancel stopped, `when` it was stopped (e.g. "under way"). */
+export function canceledError(node: INode, endpoint: Endpoint, when: string, itemIndex?: number) {
+	const host = hostOf(endpoint.baseUrl);
+	const { product } = endpoint.vendor;
+	return failure(
+		node,
+		host,
+		'CANCELLED',
+		{
+			message: `The request to ${product} at ${host} was stopped: the execution was canceled`,
+			description: `n8n canceled the execution while the request ${when}.`,
+		},
+		itemIndex,
+	);
+}
+
 function stopError(node: INode, endpoint: Endpoint, limit: Limit, itemIndex?: number) {
 	const host = hostOf(endpoint.baseUrl);
 	const { product } = endpoint.vendor;
-	if (limit.cancel?.aborted) {
-		return failure(
-			node,
-			host,
-			'CANCELLED',
-			{
-				message: `The request to ${product} at ${host} was stopped: the execution was canceled`,
-				description: 'n8n canceled the execution while the request was under way.',
-			},
-			itemIndex,
-		);
-	}
+	if (limit.cancel?.aborted) return canceledError(node, endpoint, 'was under way', itemIndex);
 	return failure(
 		node,
 		host,

@@ -8,8 +8,8 @@ import type { INode } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { Answer, Call, Endpoint, Send } from './call';
-import { originHost } from './call';
-import { failure, failureCode } from './errors';
+import { failureCode } from './errors';
+import { canceledError } from './limit';
 import type { Outcome, Slot } from './pace/pace';
 import { NoPlaceInTime } from './pace/pace';
 import { exchange, headerText } from './request';
@@ -47,22 +47,6 @@ async function pause(ms: number, signal: AbortSignal | undefined): Promise<void>
 	} finally {
 		signal?.removeEventListener('abort', onAbort);
 	}
-}
-
-/** The only other way a wait for a place ends: the execution was canceled. */
-function canceledWhileWaiting(node: INode, endpoint: Endpoint, itemIndex?: number) {
-	const host = originHost(endpoint);
-	const { product } = endpoint.vendor;
-	return failure(
-		node,
-		host,
-		'CANCELLED',
-		{
-			message: `The request to ${product} at ${host} was stopped: the execution was canceled`,
-			description: 'n8n canceled the execution while the request waited for its turn.',
-		},
-		itemIndex,
-	);
 }
 
 /** A retry needs at least this much of the item's time limit left, or it is not made. */
@@ -115,7 +99,8 @@ export async function pacedExchange(
 			slot = await place(endpoint, deadline);
 		} catch (error) {
 			if (!(error instanceof NoPlaceInTime) || last === undefined) {
-				throw canceledWhileWaiting(node, endpoint, itemIndex);
+				// The only other way a wait for a place ends: the execution was canceled.
+				throw canceledError(node, endpoint, 'waited for its turn', itemIndex);
 			}
 			tries.reasons.push('no place for another try within the time limit');
 			if ('answer' in last) return { ...last.answer, tries };
