@@ -177,6 +177,23 @@ describe('tries', () => {
 		expect(sim.calls[`POST ${DURST_ENDPOINTS.echoSuffix}`]).toBe(1);
 	});
 
+	test('a 503 with a 20 MiB page is read only in part, then tried again', async () => {
+		await warm();
+		sim.failNext({
+			mode: 'hugeBody',
+			status: 503,
+			bytes: 20 * 1024 * 1024,
+			fill: 'text',
+			path: DURST_ENDPOINTS.printer,
+			headers: { 'retry-after': '0' },
+		});
+		const result = await run([getPrinter()], { items: items(1) });
+		expect(result.error).toBeUndefined();
+		expect(result.output()[0].json.id).toBe('P-1002');
+		expect(printerCalls()).toBe(2);
+		await sim.waitForStalled(0);
+	});
+
 	test('a 500 is not tried again: it answers the same every time', async () => {
 		await warm();
 		sim.failNext({ status: 500, path: DURST_ENDPOINTS.printer });
