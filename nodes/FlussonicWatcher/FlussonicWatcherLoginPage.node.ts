@@ -77,6 +77,14 @@ export class FlussonicWatcherLoginPage implements INodeType {
 							"Whether the page shows who the link logs in and waits for the person's click. Turn on for links sent by email: mail scanners open links and run their scripts.",
 					},
 					{
+						displayName: 'Several Webhook Processes',
+						name: 'severalWebhookProcesses',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether n8n serves this page from several processes (queue mode with webhook processes behind a load balancer). Turn on there: each login then waits about 2 seconds while the page checks that the link was saved as used, so no process can open it again.',
+					},
+					{
 						displayName: 'Output Each Visit',
 						name: 'outputEachVisit',
 						type: 'boolean',

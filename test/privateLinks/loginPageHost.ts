@@ -78,20 +78,44 @@ function recorder(): { response: Response; answer: () => { status: number; html:
 	return { response: response, answer: () => ({ status, html }) };
 }
 
-export class LoginPageHost {
-	/** The workflow's static data as n8n last saved it. */
-	savedStaticData: IDataObject = {};
+/** n8n's database row of the workflow: what every process loads and saves static data to. */
+export interface SavedWorkflow {
+	staticData: IDataObject;
+}
 
+/** What one POST sends besides the ticket, and the static data it loaded, if not the saved one. */
+export interface PostOptions {
+	body?: IDataObject;
+	/** A copy loaded earlier (a request that began before another saved). */
+	loaded?: IDataObject;
+}
+
+export class LoginPageHost {
 	private constructor(
 		private nodeType: INodeType,
 		private readonly credentials: Record<string, ICredentialDataDecryptedObject>,
+		private readonly saved: SavedWorkflow,
 		readonly workflowId = 'wf-login-page',
 	) {}
 
 	static async start(
 		credentials: Record<string, ICredentialDataDecryptedObject>,
 	): Promise<LoginPageHost> {
-		return new LoginPageHost(await loadNodeType(), credentials);
+		return new LoginPageHost(await loadNodeType(), credentials, { staticData: {} });
+	}
+
+	/** Another n8n process (its own memory) on the same database as this one. */
+	async anotherProcess(): Promise<LoginPageHost> {
+		return new LoginPageHost(await loadNodeType(), this.credentials, this.saved, this.workflowId);
+	}
+
+	/** The workflow's static data as n8n last saved it. */
+	get savedStaticData(): IDataObject {
+		return this.saved.staticData;
+	}
+
+	set savedStaticData(value: IDataObject) {
+		this.saved.staticData = value;
 	}
 
 	async restart(): Promise<void> {
@@ -131,7 +155,12 @@ export class LoginPageHost {
 	}
 
 	/** What the page's script posts for a link: its fragment, the ticket. */
-	async post(page: PageSpec, link: string, step: 'redeem' | 'confirm' = 'redeem'): Promise<Visit> {
+	async post(
+		page: PageSpec,
+		link: string,
+		step: 'redeem' | 'confirm' | 'finish' = 'redeem',
+		options: PostOptions = {},
+	): Promise<Visit> {
 		const ticket = link.slice(link.indexOf('#') + 1);
 		const node: INode = {
 			id: 'login-page-node',
@@ -150,14 +179,14 @@ export class LoginPageHost {
 			connections: {},
 			nodeTypes: nodeTypesOf(this.nodeType),
 			active: true,
-			staticData: structuredClone(this.savedStaticData),
+			staticData: structuredClone(options.loaded ?? this.savedStaticData),
 		});
 		const additionalData = makeAdditionalData(undefined, this.credentials);
 		const { response, answer } = recorder();
 		additionalData.httpRequest = {
 			method: 'POST',
 			headers: { 'user-agent': 'jest' },
-			body: { ticket, step },
+			body: { ticket, step, ...(options.body ?? {}) },
 		};
 		additionalData.httpResponse = response;
 		const description = this.nodeType.description.webhooks?.find((w) => w.name === 'default');

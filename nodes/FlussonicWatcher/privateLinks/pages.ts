@@ -52,7 +52,15 @@ function csp(script: string | undefined, formAction: string): string {
 	].join('; ');
 }
 
-export type Step = 'redeem' | 'confirm';
+export type Step = 'redeem' | 'confirm' | 'finish';
+
+/** Posts the hold page's form once its wait is over. */
+const HOLD_SCRIPT = [
+	'(function(){',
+	'var form=document.getElementById("finish");',
+	'setTimeout(function(){form.submit();},Number(form.getAttribute("data-wait-ms")));',
+	'})();',
+].join('');
 
 /** What a GET of the link answers. With Require a Click, the posted step only shows who it is for. */
 export function readerPage(requireClick: boolean): Page {
@@ -95,6 +103,30 @@ export function confirmPage(login: string, ticketText: string): Page {
 	};
 }
 
+/**
+ * Several Webhook Processes: the use is marked and claimed; this page posts the claim back once
+ * the mark has had time to be saved (claims.ts). It carries no token.
+ */
+export function holdPage(ticketText: string, claim: string, attempt: number, waitMs: number): Page {
+	return {
+		status: 200,
+		csp: csp(HOLD_SCRIPT, "'self'"),
+		html: page(
+			'Logging in to Flussonic Watcher',
+			[
+				'<p id="status">Logging in…</p>',
+				`<form id="finish" method="POST" action="" data-wait-ms="${Math.max(0, Math.ceil(waitMs))}">`,
+				`<input type="hidden" name="ticket" value="${escapeHtml(ticketText)}">`,
+				'<input type="hidden" name="step" value="finish">',
+				`<input type="hidden" name="claim" value="${escapeHtml(claim)}">`,
+				`<input type="hidden" name="attempt" value="${attempt}">`,
+				'</form>',
+				`<script>${HOLD_SCRIPT}</script>`,
+			].join('\n'),
+		),
+	};
+}
+
 /** The form that posts the token to Watcher, allowed to post there and nowhere else. */
 export function autologinPage(autologinUrl: string, token: string): Page {
 	return {
@@ -104,7 +136,8 @@ export function autologinPage(autologinUrl: string, token: string): Page {
 	};
 }
 
-export type Refusal = TicketProblem | 'alreadyUsed' | 'memoryFull' | 'otherPage' | 'notSetUp';
+export type Refusal =
+	TicketProblem | 'alreadyUsed' | 'memoryFull' | 'unconfirmed' | 'otherPage' | 'notSetUp';
 
 const REFUSALS: Record<Refusal, { status: number; title: string; text: string }> = {
 	alreadyUsed: {
@@ -117,6 +150,12 @@ const REFUSALS: Record<Refusal, { status: number; title: string; text: string }>
 		status: 410,
 		title: 'This login link can no longer be used',
 		text: 'This page has logged in so many people that it no longer remembers links this old. Ask for a new link.',
+	},
+	// Several Webhook Processes: the use could not be seen saved in time; the link stays used.
+	unconfirmed: {
+		status: 503,
+		title: 'This login link could not be confirmed',
+		text: 'The login page is too busy to confirm your login now. Ask for a new link in a minute.',
 	},
 	expired: {
 		status: 410,

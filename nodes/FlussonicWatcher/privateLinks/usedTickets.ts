@@ -15,7 +15,9 @@
  * slice and a redemption is one insertion into one string.
  *
  * Limits, stated in the README: concurrent requests save static data last-writer-wins, and in queue
- * mode each webhook process has its own memory; the link's expiry bounds what slips through.
+ * mode each webhook process has its own memory. Each visit therefore writes back what this process
+ * remembers and static data lost (a heal), and pages served by several webhook processes confirm
+ * a use before redeeming it (claims.ts).
  */
 import { createHash } from 'node:crypto';
 
@@ -23,6 +25,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { LruMap } from '../../shared/lru';
 import { isRecord } from '../../shared/values';
+import { storedClaims } from './claims';
 
 /** Entries per page: MAX_USED_TICKETS * ENTRY_LENGTH characters stay under 64 KB. */
 export const MAX_USED_TICKETS = 3_600;
@@ -56,7 +59,7 @@ export interface UsedTicketsData {
 /** Per page path, a bounded number of pages per process. */
 const memory = new LruMap<string, PageMemory>(200);
 
-function hashOf(ticketId: string): string {
+export function hashOf(ticketId: string): string {
 	return createHash('sha256').update(ticketId).digest('base64url').slice(0, HASH_LENGTH);
 }
 
@@ -90,7 +93,7 @@ function firstAfter(entries: string, minutes: number): number {
 	return low;
 }
 
-function holds(entries: string, hash: string): boolean {
+export function holds(entries: string, hash: string): boolean {
 	for (let at = entries.indexOf(hash); at !== -1; at = entries.indexOf(hash, at + 1)) {
 		if (at % ENTRY_LENGTH === 0) return true;
 	}
@@ -157,7 +160,7 @@ function rootOf(global: IDataObject): Record<string, unknown> {
 	return isRecord(root) ? root : {};
 }
 
-function pagesOf(global: IDataObject): Record<string, unknown> {
+export function pagesOf(global: IDataObject): Record<string, unknown> {
 	const pages = rootOf(global).usedTickets;
 	return isRecord(pages) ? pages : {};
 }
@@ -183,7 +186,16 @@ function same(a: PageMemory, b: PageMemory): boolean {
  * What this page remembers: static data (and version 1's) and this process's memory. Usually
  * they agree and nothing is merged; they differ after a restart or another process's save.
  */
-function remembered(data: UsedTicketsData, page: string, now: number): PageMemory {
+export function remembered(data: UsedTicketsData, page: string, now: number): PageMemory {
+	return recall(data, page, now).page;
+}
+
+/** The page's memory, and whether the loaded static data lacks part of it (a save was lost). */
+function recall(
+	data: UsedTicketsData,
+	page: string,
+	now: number,
+): { page: PageMemory; stale: boolean } {
 	const known = memory.get(page);
 	const raw = pagesOf(data.global)[page];
 	// Usually static data holds what this process saved last: nothing to read entry by entry.
@@ -198,10 +210,39 @@ function remembered(data: UsedTicketsData, page: string, now: number): PageMemor
 	let result: PageMemory = first ?? { f: 0, u: '' };
 	if (!others.every((other) => same(result, other))) result = bounded(merged(sources), now);
 	memory.set(page, result);
-	return result;
+	const loaded = stored === undefined ? undefined : bounded(stored, now);
+	return { page: result, stale: loaded === undefined ? result.u !== '' : !same(loaded, result) };
 }
 
-function stateOf(page: PageMemory, hash: string, expiresAt: number): TicketState {
+/** Writes back what this process remembers if the loaded static data lost it (another save won). */
+function recallAndHeal(data: UsedTicketsData, page: string, now: number): PageMemory {
+	const { page: known, stale } = recall(data, page, now);
+	if (stale) save(data, page, known, now);
+	return known;
+}
+
+/** The page with one more entry, in expiry order; undefined past the field's last expiry. */
+function withEntry(
+	known: PageMemory,
+	hash: string,
+	expiresAt: number,
+	now: number,
+): PageMemory | undefined {
+	const expiry = minutesOf(expiresAt);
+	if (!(expiry < 36 ** EXPIRY_LENGTH)) return undefined;
+	const at = firstAfter(known.u, expiry) * ENTRY_LENGTH;
+	return bounded(
+		{ f: known.f, u: known.u.slice(0, at) + entryOf(hash, expiry) + known.u.slice(at) },
+		now,
+	);
+}
+
+/** The page's record as this request loaded it from static data, without this process's memory. */
+export function loadedPage(data: UsedTicketsData, page: string, now: number): PageMemory {
+	return bounded(storedPage(pagesOf(data.global)[page]) ?? { f: 0, u: '' }, now);
+}
+
+export function stateOf(page: PageMemory, hash: string, expiresAt: number): TicketState {
 	if (holds(page.u, hash)) return 'alreadyUsed';
 	return minutesOf(expiresAt) <= page.f ? 'memoryFull' : 'unused';
 }
@@ -215,13 +256,23 @@ function isLive(value: unknown, now: number): boolean {
 	return Number.isInteger(last) && last >= 0 && expiryAt(value.u, last) * MINUTE_MS > now;
 }
 
-/** Saves the page's record; other pages keep theirs unless all they hold has expired. */
-function save(data: UsedTicketsData, page: string, record: PageMemory, now: number): void {
+/**
+ * Saves the page's record with `claims` (default: the pending claims as loaded); other pages keep
+ * theirs unless all they hold has expired.
+ */
+export function save(
+	data: UsedTicketsData,
+	page: string,
+	record: PageMemory,
+	now: number,
+	claims = storedClaims(pagesOf(data.global)[page], now),
+): void {
 	const pages: Record<string, unknown> = {};
 	for (const [other, value] of Object.entries(pagesOf(data.global))) {
 		if (other !== page && isLive(value, now)) pages[other] = value;
 	}
-	pages[page] = record;
+	pages[page] =
+		claims === '' ? { f: record.f, u: record.u } : { f: record.f, u: record.u, c: claims };
 	// One assignment: n8n marks static data changed on assignment, not on nested changes.
 	data.global[LINKS_FIELD] = { ...rootOf(data.global), usedTickets: pages } as IDataObject;
 	if (data.node && LEGACY_FIELD in data.node) delete data.node[LEGACY_FIELD];
@@ -229,7 +280,8 @@ function save(data: UsedTicketsData, page: string, record: PageMemory, now: numb
 
 /**
  * Marks a ticket used if it was unused: one synchronous step, so two requests in this process
- * cannot both find a ticket unused. Otherwise says why it is refused.
+ * cannot both find a ticket unused. Otherwise says why it is refused. `claims`: the page's pending
+ * claims to save with the mark (claims.ts), when the use is to be confirmed.
  */
 export function useTicket(
 	data: UsedTicketsData,
@@ -237,22 +289,35 @@ export function useTicket(
 	ticketId: string,
 	expiresAt: number,
 	now: number,
+	claims?: (loaded: string) => string,
 ): TicketState {
-	const known = remembered(data, page, now);
+	const known = recallAndHeal(data, page, now);
 	const hash = hashOf(ticketId);
 	const state = stateOf(known, hash, expiresAt);
 	if (state !== 'unused') return state;
-	const expiry = minutesOf(expiresAt);
+	const record = withEntry(known, hash, expiresAt, now);
 	// An expiry past what the fixed-width field holds (year ~6100) would misalign every entry after it.
-	if (!(expiry < 36 ** EXPIRY_LENGTH)) return 'memoryFull';
-	const at = firstAfter(known.u, expiry) * ENTRY_LENGTH;
-	const record = bounded(
-		{ f: known.f, u: known.u.slice(0, at) + entryOf(hash, expiry) + known.u.slice(at) },
-		now,
-	);
+	if (record === undefined) return 'memoryFull';
 	memory.set(page, record);
-	save(data, page, record, now);
+	const loaded = storedClaims(pagesOf(data.global)[page], now);
+	save(data, page, record, now, claims === undefined ? loaded : claims(loaded));
 	return 'unused';
+}
+
+/** Marks an already-known ticket used again (a confirmation whose first mark a save lost). */
+export function markUsed(
+	data: UsedTicketsData,
+	page: string,
+	ticketId: string,
+	expiresAt: number,
+	now: number,
+	claims: string,
+): void {
+	const known = remembered(data, page, now);
+	const hash = hashOf(ticketId);
+	const record = holds(known.u, hash) ? known : (withEntry(known, hash, expiresAt, now) ?? known);
+	memory.set(page, record);
+	save(data, page, record, now, claims);
 }
 
 /** Whether a ticket would be refused, without using it (Require a Click's first step). */
@@ -263,5 +328,5 @@ export function ticketState(
 	expiresAt: number,
 	now: number,
 ): TicketState {
-	return stateOf(remembered(data, page, now), hashOf(ticketId), expiresAt);
+	return stateOf(recallAndHeal(data, page, now), hashOf(ticketId), expiresAt);
 }

@@ -10,20 +10,26 @@ import { hasControlCharacters } from '../../shared/text';
 import { apiKeyOf, autologinUrlOf, serverUrlOf } from '../transport/session';
 import { CREDENTIAL_TYPE } from '../transport/vendor';
 import type { Page, Refusal } from './pages';
-import { autologinPage, confirmPage, readerPage, refusalPage } from './pages';
+import { autologinPage, confirmPage, holdPage, readerPage, refusalPage } from './pages';
 import type { PageKey } from './pageKeys';
 import { pageKey } from './pageKeys';
-import type { Opened } from './tickets';
+import type { Opened, Ticket } from './tickets';
 import { openTicket, pagePath, ticketKey } from './tickets';
+import { CLAIM_SECRET, CONFIRM_AFTER_MS, MAX_ATTEMPTS, newClaim } from './claims';
+import { claimTicket, confirmTicket } from './confirmation';
+import type { UsedTicketsData } from './usedTickets';
 import { ticketState, useTicket } from './usedTickets';
 
 const MAX_USER_AGENT_LENGTH = 512;
+/** Slack for clocks of processes on different machines, added to every wait the hold page asks. */
+const CLOCK_SLACK_MS = 100;
 
 export type Outcome =
 	| 'loggedIn'
 	| 'confirmationShown'
 	| 'alreadyUsed'
 	| 'memoryFull'
+	| 'unconfirmed'
 	| 'expired'
 	| 'invalid'
 	| 'notSetUp';
@@ -141,6 +147,8 @@ async function openWithPageKey(
 export async function loginPageWebhook(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const requireClick = options.requireClick === true;
+	// Nodes saved before the option existed redeem in one step, as they always did.
+	const several = options.severalWebhookProcesses === true;
 	// Nodes saved before the option existed output every visit, as they always did.
 	const outputEachVisit = options.outputEachVisit !== false;
 	if (ctx.getWebhookName() === 'setup') {
@@ -177,18 +185,79 @@ export async function loginPageWebhook(ctx: IWebhookFunctions): Promise<IWebhook
 		global: ctx.getWorkflowStaticData('global'),
 		node: ctx.getWorkflowStaticData('node'),
 	};
-	const state =
-		requireClick && body.step !== 'redeem'
-			? ticketState(used, memoryKey, ticket.id, ticket.expiresAt, now)
-			: useTicket(used, memoryKey, ticket.id, ticket.expiresAt, now);
+	const ticketText = String(body.ticket);
+	if (several && body.step === 'finish') {
+		return finish(ctx, visit, {
+			used,
+			memoryKey,
+			ticketText,
+			ticket,
+			now,
+			body,
+			baseUrl: page.baseUrl,
+		});
+	}
+	if (requireClick && body.step !== 'redeem') {
+		const state = ticketState(used, memoryKey, ticket.id, ticket.expiresAt, now);
+		if (state !== 'unused') {
+			send(ctx, refusalPage(state));
+			return visit(state, ticket.login);
+		}
+		send(ctx, confirmPage(ticket.login, ticketText));
+		return visit('confirmationShown', ticket.login);
+	}
+	if (several) {
+		const secret = newClaim();
+		const state = claimTicket(used, memoryKey, ticket.id, ticket.expiresAt, secret, now);
+		if (state !== 'unused') {
+			send(ctx, refusalPage(state));
+			return visit(state, ticket.login);
+		}
+		// No item yet: the visit's outcome is known when the claim is confirmed.
+		send(ctx, holdPage(ticketText, secret, 1, CONFIRM_AFTER_MS + CLOCK_SLACK_MS));
+		return { noWebhookResponse: true };
+	}
+	const state = useTicket(used, memoryKey, ticket.id, ticket.expiresAt, now);
 	if (state !== 'unused') {
 		send(ctx, refusalPage(state));
 		return visit(state, ticket.login);
 	}
-	if (requireClick && body.step !== 'redeem') {
-		send(ctx, confirmPage(ticket.login, String(body.ticket)));
-		return visit('confirmationShown', ticket.login);
-	}
 	send(ctx, autologinPage(autologinUrlOf(page.baseUrl), ticket.token));
 	return visit('loggedIn', ticket.login);
+}
+
+interface Finishing {
+	used: UsedTicketsData;
+	memoryKey: string;
+	ticketText: string;
+	ticket: Ticket;
+	now: number;
+	body: IDataObject;
+	baseUrl: string;
+}
+
+/** Several Webhook Processes: the hold page posted its claim back; redeem once it is confirmed. */
+function finish(ctx: IWebhookFunctions, visit: Visit, f: Finishing): IWebhookResponseData {
+	const { ticket } = f;
+	const secret = typeof f.body.claim === 'string' ? f.body.claim : '';
+	const attempt = Number(f.body.attempt);
+	if (!CLAIM_SECRET.test(secret) || !Number.isInteger(attempt) || attempt < 1) {
+		send(ctx, refusalPage('malformed'));
+		return visit('invalid', ticket.login);
+	}
+	const result = confirmTicket(f.used, f.memoryKey, ticket.id, ticket.expiresAt, secret, f.now);
+	if (result.state === 'confirmed') {
+		send(ctx, autologinPage(autologinUrlOf(f.baseUrl), ticket.token));
+		return visit('loggedIn', ticket.login);
+	}
+	if (result.state !== 'wait') {
+		send(ctx, refusalPage(result.state));
+		return visit(result.state, ticket.login);
+	}
+	if (attempt >= MAX_ATTEMPTS) {
+		send(ctx, refusalPage('unconfirmed'));
+		return visit('unconfirmed', ticket.login);
+	}
+	send(ctx, holdPage(f.ticketText, secret, attempt + 1, result.waitMs + CLOCK_SLACK_MS));
+	return { noWebhookResponse: true };
 }

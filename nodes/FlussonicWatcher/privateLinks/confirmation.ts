@@ -1,0 +1,80 @@
+/**
+ * The two steps of a confirmed use (see claims.ts for why): `claimTicket` when the page is first
+ * posted, `confirmTicket` when the page it answered posts back.
+ */
+import type { TicketState, UsedTicketsData } from './usedTickets';
+import {
+	hashOf,
+	holds,
+	loadedPage,
+	markUsed,
+	pagesOf,
+	remembered,
+	stateOf,
+	useTicket,
+} from './usedTickets';
+import { CONFIRM_AFTER_MS, claimOf, storedClaims, withClaim, withoutClaim } from './claims';
+import { LruMap } from '../../shared/lru';
+
+/** Claims this process made, by page and ticket hash: a mark it lost may be claimed again. */
+const ownClaims = new LruMap<string, string>(2_000);
+
+/** Marks the ticket used with a pending claim made of `secret`, if it was unused. */
+export function claimTicket(
+	data: UsedTicketsData,
+	page: string,
+	ticketId: string,
+	expiresAt: number,
+	secret: string,
+	now: number,
+): TicketState {
+	const hash = hashOf(ticketId);
+	const state = useTicket(data, page, ticketId, expiresAt, now, (claims) =>
+		withClaim(claims, hash, secret, now),
+	);
+	if (state === 'unused') ownClaims.set(`${page}|${hash}`, secret);
+	return state;
+}
+
+export type Confirmation =
+	| { state: 'confirmed' }
+	| { state: 'wait'; waitMs: number }
+	| { state: 'alreadyUsed' | 'memoryFull' };
+
+/**
+ * Redeems only what static data, as loaded for this request, shows claimed by `secret` at least
+ * CONFIRM_AFTER_MS ago. A mark that a concurrent save lost is claimed again; anything else refuses.
+ */
+export function confirmTicket(
+	data: UsedTicketsData,
+	page: string,
+	ticketId: string,
+	expiresAt: number,
+	secret: string,
+	now: number,
+): Confirmation {
+	const hash = hashOf(ticketId);
+	// Read before anything is written back: the copy n8n loaded, not this process's memory.
+	const loaded = loadedPage(data, page, now);
+	const claims = storedClaims(pagesOf(data.global)[page], now);
+	const claim = claimOf(claims, hash, secret);
+	if (holds(loaded.u, hash)) {
+		if (claim?.mine !== true) return { state: 'alreadyUsed' };
+		const waitMs = claim.claimedAt + CONFIRM_AFTER_MS - now;
+		if (waitMs > 0) return { state: 'wait', waitMs };
+		markUsed(data, page, ticketId, expiresAt, now, withoutClaim(claims, hash));
+		ownClaims.delete(`${page}|${hash}`);
+		return { state: 'confirmed' };
+	}
+	// Not in the loaded copy: a save lost the mark, or it was never made. This process may know
+	// it used by someone else; otherwise the mark is made again with this claim, and waited for.
+	const known = remembered(data, page, now);
+	if (holds(known.u, hash) && ownClaims.get(`${page}|${hash}`) !== secret) {
+		return { state: 'alreadyUsed' };
+	}
+	const state = stateOf(known, hash, expiresAt);
+	if (state === 'memoryFull') return { state };
+	markUsed(data, page, ticketId, expiresAt, now, withClaim(claims, hash, secret, now));
+	ownClaims.set(`${page}|${hash}`, secret);
+	return { state: 'wait', waitMs: CONFIRM_AFTER_MS };
+}
