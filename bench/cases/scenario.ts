@@ -4,7 +4,6 @@
  * server is the result being measured, not a broken case.
  */
 import { runError } from '../../tools/n8n/n8nHost';
-import type { CapacityStats } from '../../tools/simulators/common/capacity';
 import type { DurstSimulator } from '../../tools/simulators/durst';
 import { DURST_ENDPOINTS } from '../../tools/simulators/durst';
 import type { WatcherSimulator } from '../../tools/simulators/watcher';
@@ -62,8 +61,7 @@ export function pacingOutcome(spec: CaseSpec, n: number, run: unknown, sims: Sim
 	const error = runError(run);
 	const good = error === undefined ? items.filter((item) => isExpectedItem(spec, item)).length : 0;
 	const sim = spec.product === 'durst' ? sims.durst : sims.watcher;
-	// SimStats types the capacity as one of its extras; base.ts fills it from Capacity.stats().
-	const capacity = sim.stats().capacity as CapacityStats;
+	const { capacity } = sim.stats();
 	const outcome: PacingOutcome = {
 		good,
 		lost: n - good,

@@ -47,7 +47,7 @@ describe('a busy server', () => {
 		const output = result.output();
 		expect(output).toHaveLength(60);
 		expect(output.every((item) => item.json.id === 'P-1002')).toBe(true);
-		const { refused } = sim.stats().capacity as { refused: number };
+		const { refused } = sim.stats().capacity;
 		// The pace starts at 10 in flight: the server refused some, and every refusal cost one more try.
 		expect(refused).toBeGreaterThan(0);
 		expect(printerCalls()).toBe(60 + refused);

@@ -33,7 +33,7 @@ test('serving 3 at a time and refusing the rest with 429: every link is made', a
 	const output = result.output();
 	expect(output).toHaveLength(40);
 	expect(output.every((item) => typeof item.json.link === 'string')).toBe(true);
-	const { refused } = sim.stats().capacity as { refused: number };
+	const { refused } = sim.stats().capacity;
 	expect(refused).toBeGreaterThan(0);
 	expect(tokenCalls()).toBe(40 + refused);
 	// The pace backs off: fewer refusals than links (all at once would be refused 37 at a time).

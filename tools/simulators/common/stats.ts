@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 import type { FailMode } from '../faults/spec';
 import { headersToJson } from './http';
+import type { CapacityStats } from './capacity';
 import type { JsonObject } from './json';
 
 export interface LoggedRequest {
@@ -33,6 +34,10 @@ export interface SimStats {
 	stalledResponses: number;
 	latencyMs: number;
 	clockMs: number;
+	/** The most requests held at once since the last reset. */
+	peakInFlight: number;
+	/** The capacity model's counters (`setCapacity`): refused, peak waiting, limit. */
+	capacity: CapacityStats;
 	[extra: string]: unknown;
 }
 
