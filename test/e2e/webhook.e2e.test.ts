@@ -80,6 +80,7 @@ const LIMIT_IDS = {
 	euPage: 'LinkLimitsEuPage',
 	fullPage: 'LinkLimitsFullPg',
 	quietPage: 'LinkLimitsQuietP',
+	severalPage: 'LinkLimitsSevral',
 } as const;
 const MINUTE = 60_000;
 /** What one redemption at the cap may cost the database: the memory (~64 KB) and the workflow. */
@@ -388,6 +389,10 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 					node.parameters.path = 'watcher-login-quiet';
 					node.parameters.options = { outputEachVisit: false };
 				}),
+				variant(loginPage, LIMIT_IDS.severalPage, 'Link limits: confirmed login page', (node) => {
+					node.parameters.path = 'watcher-login-several';
+					node.parameters.options = { severalWebhookProcesses: true };
+				}),
 			];
 			const generate = workflows[0].nodes.find((node) => node.name === 'Generate Link');
 			if (!generate) throw new Error('no Generate Link node in example 1');
@@ -516,6 +521,23 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 				`n8n ${version} SQLite, one redemption at the cap (${MAX_USED_TICKETS} used links): ${bytes} bytes of execution data (data ${String(redemption[0].data)}, workflowData ${String(redemption[0].workflow)}); all 4 visits: ${rows.map((row) => Number(row.data) + Number(row.workflow)).join(', ')}`,
 			);
 			expect(bytes).toBeLessThan(MAX_BYTES_PER_REDEMPTION_AT_CAP);
+		});
+
+		test('Several Webhook Processes: the first answer holds no token; the browser confirms and lands logged in, once', async () => {
+			const link = await linkFor(`${flow.host.baseUrl}/webhook/watcher-login-several`);
+			const held = await post('/webhook/watcher-login-several', link);
+			expect(held.status).toBe(200);
+			expect(held.body).toContain('id="finish"');
+			expect(held.body).not.toContain('autologin_token');
+
+			const other = await linkFor(`${flow.host.baseUrl}/webhook/watcher-login-several`);
+			const before = flow.watcher.autologinSuccesses;
+			const page = await flow.open(other);
+			await page.locator('#logged-in-user').waitFor({ timeout: 20_000 });
+			expect(flow.watcher.autologinSuccesses).toBe(before + 1);
+			const again = await flow.open(other);
+			await again.locator('#alreadyUsed').waitFor({ timeout: 15_000 });
+			expect(flow.watcher.autologinSuccesses).toBe(before + 1);
 		});
 
 		test('Output Each Visit off: the page answers without an execution, and the link stays used', async () => {
