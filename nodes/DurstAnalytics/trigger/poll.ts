@@ -12,6 +12,7 @@ import * as printerStatusChanged from './events/printerStatusChanged';
 import { MAX_PRINTERS } from './printers';
 import { asSample, madeUpError, madeUpJob } from './samples';
 import { DEFAULT_LOOK_BACK_HOURS, MAX_LOOK_BACK_HOURS } from './properties';
+import { awaitingSave, fingerprint, handOff } from './handoff';
 import type { PollRun } from './run';
 import { startRun } from './run';
 import type { TriggerState } from './state';
@@ -201,7 +202,18 @@ export async function pollDurst(ctx: IPollFunctions): Promise<INodeExecutionData
 	}
 	running.add(key);
 	try {
-		return await pollOnce(ctx);
+		const manual = ctx.getMode() === 'manual';
+		const staticData = ctx.getWorkflowStaticData('node');
+		const found = manual ? undefined : fingerprint(staticData.trigger);
+		if (awaitingSave(key, found, Date.now())) {
+			ctx.logger.warn(
+				"Durst Analytics Trigger: n8n has not yet saved where the previous poll stood; this poll is skipped so that it does not report the previous poll's events again",
+			);
+			return null;
+		}
+		const result = await pollOnce(ctx);
+		if (!manual && result !== null) handOff(key, found, Date.now());
+		return result;
 	} finally {
 		running.delete(key);
 	}
