@@ -1,7 +1,8 @@
 /**
  * Drives n8n's queue mode ("scaling mode") on this machine: its own PostgreSQL and Redis, an n8n
- * main process and N workers (default 2), all of one n8n version (2.40.7 by default), with the same
- * encryption key and our package. Used by the queue e2e test, `npm run start:queue` and
+ * main process and N workers (default 2), optionally `n8n webhook` processes behind a round-robin
+ * proxy (queue/proxy.ts), all of one n8n version (2.40.7 by default), with the same encryption key
+ * and our package. Used by the queue e2e test, `npm run start:queue` and
  * `npm run bench -- --queue`. Only Node built-ins are used.
  *
  * Everything lives in one temporary folder (queue/folder.ts): PostgreSQL's data directory, Redis's
@@ -12,7 +13,7 @@
  * killed outright.
  *
  * The package is installed as a community package in every process's own user folder (a link in
- * `.n8n/nodes/node_modules`, see N8nHost), so main and workers load the same nodes and credential
+ * `.n8n/nodes/node_modules`, see N8nHost), so every process loads the same nodes and credential
  * Tests keep working in the main's editor. N8N_CUSTOM_EXTENSIONS would work as well.
  */
 import { randomBytes } from 'node:crypto';
@@ -23,53 +24,22 @@ import * as path from 'node:path';
 import { distinctFreePorts } from '../process';
 import { processesIn, processTreeMemory } from '../procfs';
 import type { HostVersion } from './host/install';
-import { onceForNoise, type N8nLogLevel } from './logs';
-import { N8nHost } from './n8nHost';
+import { onceForNoise } from './logs';
+import type { N8nHost } from './n8nHost';
 import type { Daemon } from './queue/daemon';
 import { createClusterFolder, removeClusterFolder, snapshotPackage } from './queue/folder';
-import { PG_DATABASE, PG_USER, Postgres, postgresBinDir } from './queue/postgres';
+import type { ClusterOptions } from './queue/options';
+import { Postgres, postgresBinDir } from './queue/postgres';
+import { prepareN8n, queueEnv } from './queue/prepare';
+import { RoundRobinProxy } from './queue/proxy';
 import { redisReady, redisServerBin, spawnRedis } from './queue/redis';
-import { N8nWorker, type WorkerExecution } from './queue/worker';
+import type { N8nWebhookProcess } from './queue/webhookProcess';
+import type { N8nWorker } from './queue/worker';
 
+export type { ClusterOptions } from './queue/options';
 export { N8nWorker, type WorkerExecution } from './queue/worker';
-
-export interface ClusterOptions {
-	/** Folder holding our package.json and dist/. */
-	packageDir: string;
-	/** Default 2.40.7. */
-	version?: HostVersion;
-	/** Number of `n8n worker` processes. Default 2. */
-	workers?: number;
-	/** `n8n worker --concurrency`: jobs a worker runs at once. Default 10 (n8n's default). */
-	workerConcurrency?: number;
-	/**
-	 * N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED and ..._FAILED: how many finished jobs Redis keeps.
-	 * n8n's default (0: removed at once) lets the main process miss the end of a fast job and never
-	 * answer a webhook whose answer waits for the end (see the README's "Scaling out"). Default 1000;
-	 * `0` gives n8n's default behaviour.
-	 */
-	keepFinishedJobs?: number;
-	/** Extra environment for every n8n process (main, workers, CLI). */
-	env?: Record<string, string>;
-	/** Extra environment for the main process and the CLI only. */
-	mainEnv?: Record<string, string>;
-	/** Extra environment for the workers only. */
-	workerEnv?: Record<string, string>;
-	/**
-	 * PostgreSQL without fsync and synchronous commit (tests: nothing here has to survive a power
-	 * cut, and the 2-core machine's disk is then not what is measured). Default true.
-	 */
-	fastPostgres?: boolean;
-	/** N8N_PORT of the main process. Default: a free port. */
-	mainPort?: number;
-	logLevel?: N8nLogLevel;
-	/** Receives the processes' lines at `logLevel` and above, prefixed with the process. */
-	log?: (line: string) => void;
-	/** Called for every execution a worker finished (from the worker's log). */
-	onExecution?: (event: WorkerExecution) => void;
-	/** Parent of the cluster folder. Default os.tmpdir(). */
-	baseDir?: string;
-}
+export { N8nWebhookProcess } from './queue/webhookProcess';
+export { ANSWERED_BY, PIN_PROCESS, RoundRobinProxy, type ProxiedRequest } from './queue/proxy';
 
 /** True when PostgreSQL and Redis are installed (scripts/install-queue-deps.sh). */
 export function queueDepsInstalled(): boolean {
@@ -82,85 +52,6 @@ export function queueDepsInstalled(): boolean {
 	}
 }
 
-/** The environment that puts every n8n process of the cluster in queue mode on its database. */
-function queueEnv(
-	options: ClusterOptions,
-	postgresPort: number,
-	redisPort: number,
-): Record<string, string> {
-	const keep = String(options.keepFinishedJobs ?? 1000);
-	return {
-		DB_TYPE: 'postgresdb',
-		DB_POSTGRESDB_HOST: '127.0.0.1',
-		DB_POSTGRESDB_PORT: String(postgresPort),
-		DB_POSTGRESDB_USER: PG_USER,
-		DB_POSTGRESDB_PASSWORD: '',
-		DB_POSTGRESDB_DATABASE: PG_DATABASE,
-		EXECUTIONS_MODE: 'queue',
-		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-		QUEUE_BULL_REDIS_PORT: String(redisPort),
-		N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED: keep,
-		N8N_EXECUTIONS_QUEUE_KEEP_LAST_FAILED: keep,
-		...(options.env ?? {}),
-	};
-}
-
-/** What `create()` has ready (folder, package snapshot, key, database and queue) for the n8n processes. */
-interface N8nSetup {
-	folder: string;
-	version: HostVersion;
-	packageDir: string;
-	encryptionKey: string;
-	shared: Record<string, string>;
-	port: () => Promise<number>;
-	logLevel: N8nLogLevel;
-	log: ((line: string) => void) | undefined;
-}
-
-/** The main (a host; its CLI uses the cluster's database) and the workers, none started. */
-async function prepareN8n(
-	options: ClusterOptions,
-	setup: N8nSetup,
-): Promise<{ main: N8nHost; workers: N8nWorker[] }> {
-	const { version, packageDir, encryptionKey, shared, logLevel, log } = setup;
-	const hostsDir = path.join(setup.folder, 'n8n');
-	fs.mkdirSync(hostsDir);
-	const main = await N8nHost.create({
-		version,
-		packageDir,
-		userFolder: path.join(hostsDir, 'main'),
-		port: options.mainPort,
-		encryptionKey,
-		env: { ...shared, ...(options.mainEnv ?? {}) },
-		logLevel,
-		log: log === undefined ? undefined : (line) => log(line.replace(' start]', ' main]')),
-	});
-	const workers: N8nWorker[] = [];
-	for (let i = 1; i <= (options.workers ?? 2); i++) {
-		const host = await N8nHost.create({
-			version,
-			packageDir,
-			userFolder: path.join(hostsDir, `worker-${i}`),
-			encryptionKey,
-			env: shared,
-			logLevel,
-		});
-		workers.push(
-			new N8nWorker(
-				i,
-				host,
-				await setup.port(),
-				options.workerConcurrency ?? 10,
-				options.workerEnv ?? {},
-				logLevel,
-				log,
-				options.onExecution,
-			),
-		);
-	}
-	return { main, workers };
-}
-
 interface ClusterParts {
 	folder: string;
 	version: HostVersion;
@@ -168,6 +59,8 @@ interface ClusterParts {
 	packageDir: string;
 	main: N8nHost;
 	workers: N8nWorker[];
+	webhookProcesses: N8nWebhookProcess[];
+	proxy: RoundRobinProxy | undefined;
 	postgres: Postgres;
 	redis: Daemon;
 	redisPort: number;
@@ -179,6 +72,10 @@ export class N8nCluster {
 	readonly encryptionKey: string;
 	readonly main: N8nHost;
 	readonly workers: N8nWorker[];
+	/** `n8n webhook` processes (none unless `webhookProcesses` was given). */
+	readonly webhookProcesses: N8nWebhookProcess[];
+	/** The load balancer in front of n8n, when there are webhook processes. */
+	readonly proxy: RoundRobinProxy | undefined;
 	readonly postgresPort: number;
 	readonly redisPort: number;
 	/** The package folder every process loads (a snapshot inside `folder`). */
@@ -194,6 +91,8 @@ export class N8nCluster {
 		this.encryptionKey = parts.encryptionKey;
 		this.main = parts.main;
 		this.workers = parts.workers;
+		this.webhookProcesses = parts.webhookProcesses;
+		this.proxy = parts.proxy;
 		this.postgres = parts.postgres;
 		this.postgresPort = parts.postgres.port;
 		this.redis = parts.redis;
@@ -213,6 +112,7 @@ export class N8nCluster {
 		const log = options.log === undefined ? undefined : onceForNoise(options.log);
 		const logLevel = options.logLevel ?? 'warn';
 		const daemons: Daemon[] = [];
+		let proxy: RoundRobinProxy | undefined;
 		try {
 			const version = options.version ?? '2.40.7';
 			const packageDir = snapshotPackage(options.packageDir, path.join(folder, 'package'));
@@ -233,12 +133,15 @@ export class N8nCluster {
 			daemons.push(redis);
 			await postgres.ready();
 			await redisReady(redis, redisPort);
-			const { main, workers } = await prepareN8n(options, {
+			// First: every process's WEBHOOK_URL names it.
+			if ((options.webhookProcesses ?? 0) > 0)
+				proxy = await RoundRobinProxy.start(options.proxyPort ?? 0);
+			const { main, workers, webhookProcesses } = await prepareN8n(options, {
 				folder,
 				version,
 				packageDir,
 				encryptionKey,
-				shared: queueEnv(options, postgresPort, redisPort),
+				shared: queueEnv(options, postgresPort, redisPort, proxy?.url),
 				port,
 				logLevel,
 				log,
@@ -250,26 +153,52 @@ export class N8nCluster {
 				packageDir,
 				main,
 				workers,
+				webhookProcesses,
+				proxy,
 				postgres,
 				redis,
 				redisPort,
 			});
 		} catch (error) {
+			await proxy?.stop();
 			for (const daemon of daemons.reverse()) await daemon.stop('SIGKILL', 1_000);
 			removeClusterFolder(folder);
 			throw error;
 		}
 	}
 
-	/** Starts the main process (which registers the active workflows' webhooks), then the workers. */
+	/**
+	 * Starts the main process (which registers the active workflows' webhooks), then the workers
+	 * and the webhook processes, then routes the proxy to them.
+	 */
 	async start(): Promise<void> {
 		await this.main.start();
-		await Promise.all(this.workers.map((worker) => worker.start()));
+		await Promise.all([
+			...this.workers.map((worker) => worker.start()),
+			...this.webhookProcesses.map((webhook) => webhook.start()),
+		]);
+		this.proxy?.route(
+			{ name: 'main', port: this.main.port },
+			this.webhookProcesses.map((webhook) => ({ name: webhook.name, port: webhook.port })),
+		);
 	}
 
-	/** Stops every n8n process (main and workers at once), leaving PostgreSQL and Redis running. */
+	/**
+	 * Stops the webhook processes, then starts them again (their memory is gone; what n8n keeps
+	 * in the database is not). Webhook requests meanwhile get 502 from the proxy.
+	 */
+	async restartWebhookProcesses(): Promise<void> {
+		await Promise.allSettled(this.webhookProcesses.map((webhook) => webhook.stop()));
+		await Promise.all(this.webhookProcesses.map((webhook) => webhook.start()));
+	}
+
+	/** Stops every n8n process at once, leaving PostgreSQL, Redis and the proxy running. */
 	async stopN8n(): Promise<void> {
-		await Promise.allSettled([this.main.stop(), ...this.workers.map((worker) => worker.stop())]);
+		await Promise.allSettled([
+			this.main.stop(),
+			...this.workers.map((worker) => worker.stop()),
+			...this.webhookProcesses.map((webhook) => webhook.stop()),
+		]);
 	}
 
 	/** Stops everything and removes the folder. Safe to call twice and after a failed start. */
@@ -277,6 +206,7 @@ export class N8nCluster {
 		if (this.disposed) return;
 		this.disposed = true;
 		await this.stopN8n();
+		await this.proxy?.stop();
 		// Redis: SIGTERM (no persistence to write).
 		await Promise.allSettled([this.redis.stop('SIGTERM', 5_000), this.postgres.stop()]);
 		removeClusterFolder(this.folder);
@@ -317,6 +247,7 @@ export class N8nCluster {
 		const result: Record<string, { peakKb: number; rssKb: number }> = {};
 		result.main = processTreeMemory(this.mainPid());
 		for (const worker of this.workers) result[worker.name] = worker.memoryKb();
+		for (const webhook of this.webhookProcesses) result[webhook.name] = webhook.memoryKb();
 		result.postgres = processTreeMemory(this.postgres.pid);
 		result.redis = processTreeMemory(this.redis.pid);
 		return result;
@@ -341,6 +272,9 @@ export class N8nCluster {
 		return [
 			`--- main ---\n${this.main.recentLog(count)}`,
 			...this.workers.map((worker) => `--- ${worker.name} ---\n${worker.recentLog(count)}`),
+			...this.webhookProcesses.map(
+				(webhook) => `--- ${webhook.name} ---\n${webhook.recentLog(count)}`,
+			),
 			`--- postgres ---\n${this.postgres.daemon.recentLog(10)}`,
 			`--- redis ---\n${this.redis.recentLog(10)}`,
 		].join('\n');
