@@ -10,6 +10,12 @@ import { httpRequest, type HttpResult } from '../../../tools/n8n/rest';
 
 /** Hold pages followed at most, so a page that holds forever fails instead of hanging. */
 const MAX_HOLDS = 10;
+/**
+ * n8n's own 503 (JSON, not a page of ours): 2.x answers "Database is not ready!" for a while when a
+ * ping to PostgreSQL times out on the overloaded machine, before any node runs. Asked again, as a
+ * load balancer retrying an unavailable backend or a person reloading would.
+ */
+const MAX_UNAVAILABLE_RETRIES = 10;
 
 const ENTITIES: Record<string, string> = {
 	'&amp;': '&',
@@ -58,11 +64,19 @@ export interface Opening {
 	answeredBy: string;
 	/** Hold pages followed. */
 	holds: number;
+	/** Requests asked again after n8n's own 503. */
+	retries: number;
 	/** The start of the last answer's body, to explain an `other`. */
 	excerpt: string;
 }
 
-function classify(answer: HttpResult, holds: number): Opening {
+function isN8nUnavailable(answer: HttpResult): boolean {
+	return (
+		answer.status === 503 && !String(answer.headers['content-type'] ?? '').includes('text/html')
+	);
+}
+
+function classify(answer: HttpResult, holds: number, retries: number): Opening {
 	const refusal = /<h1 id="([A-Za-z]+)">/.exec(answer.body)?.[1];
 	const accepted = answer.status === 200 && answer.body.includes('name="autologin_token"');
 	return {
@@ -75,6 +89,7 @@ function classify(answer: HttpResult, holds: number): Opening {
 		refusal,
 		answeredBy: String(answer.headers[ANSWERED_BY] ?? '?'),
 		holds,
+		retries,
 		excerpt: answer.body.slice(0, 300),
 	};
 }
@@ -90,19 +105,26 @@ export async function openLink(proxyPort: number, link: string, pin?: string): P
 	const pagePath = url.pathname + url.search; // a browser never sends the fragment
 	const ticket = url.hash.slice(1);
 	const pinned: Record<string, string> = pin === undefined ? {} : { [PIN_PROCESS]: pin };
-	const send = (method: string, body?: string): Promise<HttpResult> =>
-		httpRequest(proxyPort, method, pagePath, {
-			headers: body === undefined ? pinned : { ...FORM, ...pinned },
-			body,
-			timeoutMs: 60_000,
-		});
+	let retries = 0;
+	const send = async (method: string, body?: string): Promise<HttpResult> => {
+		for (;;) {
+			const answer = await httpRequest(proxyPort, method, pagePath, {
+				headers: body === undefined ? pinned : { ...FORM, ...pinned },
+				body,
+				timeoutMs: 60_000,
+			});
+			if (!isN8nUnavailable(answer) || retries >= MAX_UNAVAILABLE_RETRIES) return answer;
+			retries += 1;
+			await delay(1_000);
+		}
+	};
 	const reader = await send('GET');
 	const step = /name="step" value="([^"]*)"/.exec(reader.body)?.[1];
-	if (reader.status !== 200 || step === undefined) return classify(reader, 0);
+	if (reader.status !== 200 || step === undefined) return classify(reader, 0, retries);
 	let answer = await send('POST', new URLSearchParams({ ticket, step }).toString());
 	for (let holds = 0; ; holds++) {
 		const hold = answer.status === 200 ? holdForm(answer.body) : undefined;
-		if (hold === undefined || holds >= MAX_HOLDS) return classify(answer, holds);
+		if (hold === undefined || holds >= MAX_HOLDS) return classify(answer, holds, retries);
 		await delay(hold.waitMs);
 		answer = await send('POST', new URLSearchParams(hold.fields).toString());
 	}

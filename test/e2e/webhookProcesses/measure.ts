@@ -120,6 +120,16 @@ export function breakdown(openings: Opening[]): string {
 		.join(', ');
 }
 
+/** Requests asked again after n8n's own 503, over all openings. */
+export function retriesOf(openings: Opening[]): number {
+	return openings.reduce((sum, opening) => sum + opening.retries, 0);
+}
+
+/** Whether the page itself answered (accepted, refused as used, or held): it then marked the link used. */
+export function pageMarked(opening: Opening): boolean {
+	return opening.outcome !== 'other' || opening.holds > 0;
+}
+
 /** The first few openings that were neither accepted nor refused as used, for a failure message. */
 export function oddOnes(openings: Opening[]): string {
 	return openings
