@@ -5,13 +5,21 @@
 #   .hosts/n8n-1.123.81/  n8n 1.123.81 for the machine's Node 20 (xlsx overridden to a registry copy,
 #                         --ignore-scripts, sqlite3 built from source)
 #   .hosts/node24/        Node 24 from the npm package `node` (its install script must run)
-#   .hosts/n8n-2.40.7/    n8n 2.40.7 (runs on .hosts/node24; sqlite3 built from source with Node 20,
-#                         it is an N-API module so the binary loads in Node 24 too)
+#   .hosts/n8n-2.41.3/    n8n 2.41.3 (runs on .hosts/node24; sqlite3 built from source with Node 20,
+#                         it is an N-API module so the binary loads in Node 24 too). Its manifest
+#                         overrides 21 of n8n's own packages that 2.41.3 pins at versions this
+#                         machine's registry does not serve, each to the newest older patch of the
+#                         same minor (see scripts/hosts/n8n-2.41.3/package.json).
+#   .hosts/n8n-2.40.7/    n8n 2.40.7, installed the same way, only on request
 #
-# Usage: scripts/install-hosts.sh [1|2|all] ...   (no argument = all: both hosts)
+# Usage: scripts/install-hosts.sh [VERSION|all] ...
+#        no argument: the versions the e2e suite runs (tools/n8n/host/install.ts HOST_VERSIONS):
+#          $N8N_E2E_VERSIONS when set (e.g. 1.123.81,2.40.7), else 1.123.81 and 2.41.3
+#          1 | 1.123.81  -> n8n 1.123.81
+#          2.41.3        -> node24 + n8n 2.41.3
+#          2.40.7 | 2    -> node24 + n8n 2.40.7 (`2` is what `npm start` and the benchmark pass today)
+#          all           -> all three
 #        N8N_HOSTS_DIR=/elsewhere scripts/install-hosts.sh   installs there instead of <repo>/.hosts
-#          1  -> n8n 1.123.81
-#          2  -> node24 + n8n 2.40.7
 #
 # Each host folder gets a marker file `.installed` only after a fully successful install and smoke
 # test; it records a hash of the committed package.json (and lockfile, if any) under
@@ -37,6 +45,7 @@ HOSTS_DIR="${N8N_HOSTS_DIR:-${REPO_ROOT}/.hosts}" # N8N_HOSTS_DIR: same override
 
 N8N1=n8n-1.123.81
 N8N2=n8n-2.40.7
+N8N2_41=n8n-2.41.3
 NODE24=node24
 
 ts() { date '+%H:%M:%S'; }
@@ -58,10 +67,12 @@ step() { CURRENT_STEP="$*"; log "$*"; }
 
 usage() {
   cat <<EOF
-Usage: $(basename "$0") [1|2|all] ...
-  1    install n8n 1.123.81 (Node 20)           -> .hosts/${N8N1}
-  2    install Node 24 + n8n 2.40.7             -> .hosts/${NODE24}, .hosts/${N8N2}
-  all  both (the default when no argument is given)
+Usage: $(basename "$0") [VERSION|all] ...
+  (none)        the e2e suite's versions: \$N8N_E2E_VERSIONS (comma-separated) or 1.123.81,2.41.3
+  1 | 1.123.81  install n8n 1.123.81 (Node 20)           -> .hosts/${N8N1}
+  2.41.3        install Node 24 + n8n 2.41.3             -> .hosts/${NODE24}, .hosts/${N8N2_41}
+  2.40.7 | 2    install Node 24 + n8n 2.40.7             -> .hosts/${NODE24}, .hosts/${N8N2}
+  all           all three
 EOF
 }
 
@@ -176,19 +187,31 @@ install_n8n() { # $1 = host name, $2 = n8n version, $3 = node binary that runs i
 }
 
 # --- main ------------------------------------------------------------------------------------
-want1=0 want2=0
-if [[ $# -eq 0 ]]; then
-  want1=1 want2=1
-fi
-for arg in "$@"; do
-  case "${arg}" in
+want1=0 want2=0 want241=0
+want() { # $1 = a version or alias
+  case "$1" in
     1 | 1.123.81 | n8n-1.123.81) want1=1 ;;
     2 | 2.40.7 | n8n-2.40.7) want2=1 ;;
-    all | both) want1=1 want2=1 ;;
+    2.41.3 | n8n-2.41.3) want241=1 ;;
+    all) want1=1 want2=1 want241=1 ;;
     -h | --help) usage; exit 0 ;;
-    *) usage >&2; die "unknown argument '${arg}'" ;;
+    *) usage >&2; die "unknown argument '$1'" ;;
   esac
-done
+}
+if [[ $# -eq 0 ]]; then
+  # The same default and override as HOST_VERSIONS in tools/n8n/host/install.ts, so `npm test`
+  # installs exactly the hosts the e2e suite will run on.
+  IFS=',' read -r -a e2e_versions <<<"${N8N_E2E_VERSIONS:-1.123.81,2.41.3}"
+  for v in "${e2e_versions[@]}"; do
+    v="${v//[[:space:]]/}"
+    case "${v}" in
+      '') ;;
+      1.123.81 | 2.40.7 | 2.41.3) want "${v}" ;;
+      *) die "N8N_E2E_VERSIONS names '${v}'; known versions: 1.123.81, 2.40.7, 2.41.3" ;;
+    esac
+  done
+fi
+for arg in "$@"; do want "${arg}"; done
 
 mkdir -p "${HOSTS_DIR}"
 if [[ -f "${REPO_ROOT}/.gitignore" ]] && ! grep -qxE '/?\.hosts/?' "${REPO_ROOT}/.gitignore"; then
@@ -197,7 +220,9 @@ fi
 
 requested=()
 if [[ ${want1} -eq 1 ]]; then requested+=("${N8N1}"); fi
-if [[ ${want2} -eq 1 ]]; then requested+=("${NODE24}" "${N8N2}"); fi
+if [[ ${want2} -eq 1 || ${want241} -eq 1 ]]; then requested+=("${NODE24}"); fi
+if [[ ${want241} -eq 1 ]]; then requested+=("${N8N2_41}"); fi
+if [[ ${want2} -eq 1 ]]; then requested+=("${N8N2}"); fi
 all_done=1
 for h in "${requested[@]}"; do is_installed "${h}" || all_done=0; done
 if [[ ${all_done} -eq 1 ]]; then
@@ -206,10 +231,10 @@ if [[ ${all_done} -eq 1 ]]; then
 fi
 
 t_all=$(date +%s)
+NODE24_BIN="${HOSTS_DIR}/${NODE24}/node_modules/node/bin/node"
 if [[ ${want1} -eq 1 ]]; then install_n8n "${N8N1}" 1.123.81 "$(command -v node)" N8N_EXPRESSION_ENGINE=legacy; fi
-if [[ ${want2} -eq 1 ]]; then
-  install_node24
-  install_n8n "${N8N2}" 2.40.7 "${HOSTS_DIR}/${NODE24}/node_modules/node/bin/node"
-fi
+if [[ ${want2} -eq 1 || ${want241} -eq 1 ]]; then install_node24; fi
+if [[ ${want241} -eq 1 ]]; then install_n8n "${N8N2_41}" 2.41.3 "${NODE24_BIN}"; fi
+if [[ ${want2} -eq 1 ]]; then install_n8n "${N8N2}" 2.40.7 "${NODE24_BIN}"; fi
 CURRENT_STEP="(done)"
 log "done in $(elapsed "${t_all}")"

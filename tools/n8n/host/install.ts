@@ -3,14 +3,52 @@
  * and the Node that runs each:
  *  - 1.123.81 runs on the Node that runs this code (the machine's Node 20) with
  *    N8N_EXPRESSION_ENGINE=legacy (isolated-vm has no prebuilt binary for Node 20).
- *  - 2.40.7 runs on `.hosts/node24/node_modules/node/bin/node`, which is also put first on PATH
- *    (n8n 2.x spawns its JS task runner as plain `node`).
+ *  - 2.x (2.41.3, 2.40.7) runs on `.hosts/node24/node_modules/node/bin/node`, which is also put
+ *    first on PATH (n8n 2.x spawns its JS task runner as plain `node`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export type HostVersion = '1.123.81' | '2.40.7';
-export const HOST_VERSIONS: HostVersion[] = ['1.123.81', '2.40.7'];
+export type HostVersion = '1.123.81' | '2.40.7' | '2.41.3';
+
+/** Every version install-hosts.sh can install and the host driver can run. */
+export const KNOWN_HOST_VERSIONS: readonly HostVersion[] = ['1.123.81', '2.40.7', '2.41.3'];
+
+/**
+ * The e2e suite runs on the 1.x LTS line and the newest 2.x only: each version adds about 17
+ * minutes, and CI's cold run must stay under 60.
+ */
+export const DEFAULT_E2E_VERSIONS: readonly HostVersion[] = ['1.123.81', '2.41.3'];
+
+function isHostVersion(value: string): value is HostVersion {
+	return (KNOWN_HOST_VERSIONS as readonly string[]).includes(value);
+}
+
+/**
+ * The versions named by N8N_E2E_VERSIONS (comma-separated, e.g. `1.123.81,2.40.7` to run the suite
+ * on 2.40.7 again, or `2.41.3` for one host only), else DEFAULT_E2E_VERSIONS. An unknown name
+ * throws: a typo must not quietly run the suite on fewer hosts. install-hosts.sh reads the same
+ * variable, so `npm test` installs what it will run.
+ */
+export function e2eVersions(fromEnv: string | undefined): HostVersion[] {
+	const names = (fromEnv ?? '')
+		.split(',')
+		.map((name) => name.trim())
+		.filter((name) => name !== '');
+	if (names.length === 0) return [...DEFAULT_E2E_VERSIONS];
+	const versions: HostVersion[] = [];
+	for (const name of names) {
+		if (!isHostVersion(name))
+			throw new Error(
+				`N8N_E2E_VERSIONS names ${name}; known versions: ${KNOWN_HOST_VERSIONS.join(', ')}`,
+			);
+		if (!versions.includes(name)) versions.push(name);
+	}
+	return versions;
+}
+
+/** The versions the e2e suite runs on (each e2e file is a `describe.each` over them). */
+export const HOST_VERSIONS: HostVersion[] = e2eVersions(process.env.N8N_E2E_VERSIONS);
 
 function findRepoRoot(): string {
 	const starts: string[] = [];
