@@ -1,17 +1,23 @@
 /**
  * `npm run start:queue`: the demo of `npm start`, as an n8n queue-mode cluster: PostgreSQL, Redis,
- * an n8n 2.40.7 main process at http://localhost:5678 and two workers, all with this package, the
- * simulators, the example credentials and workflows (and a Durst webhook workflow). Prints which
- * worker ran each execution. Ctrl-C stops everything and removes the cluster's temporary folder
- * (its database included: every run starts empty).
+ * an n8n 2.40.7 main process, two workers and two webhook processes behind a round-robin proxy at
+ * http://localhost:5678 (the editor through it too), all with this package, the simulators, the
+ * example credentials and workflows (and a Durst webhook workflow). Prints which worker ran each
+ * execution and which webhook process answered each production webhook request (the login
+ * links' included). Ctrl-C stops everything and removes the cluster's temporary folder (its
+ * database included: every run starts empty).
  */
-import { N8nCluster, queueDepsInstalled, type WorkerExecution } from '../tools/n8n/cluster';
+import {
+	N8nCluster,
+	queueDepsInstalled,
+	type ProxiedRequest,
+	type WorkerExecution,
+} from '../tools/n8n/cluster';
 import {
 	accessLines,
 	DEMO_PORT,
 	DEMO_VERSION,
 	failed,
-	importExamples,
 	installHostIfMissing,
 	OWNER,
 	ROOT,
@@ -20,9 +26,12 @@ import {
 	step,
 	stopOnSignals,
 } from '../tools/n8n/demo';
+import { EXAMPLE_IDS, loadCredentials, loadFixtures, loadWorkflows } from '../tools/n8n/examples';
 import type { RunningSimulators } from '../tools/simulators/cli';
 
 const WORKERS = Number(process.env.N8N_WORKERS ?? 2);
+/** `n8n webhook` processes; 0 gives the cluster without them (main serves the webhooks). */
+const WEBHOOK_PROCESSES = Number(process.env.N8N_WEBHOOK_PROCESSES ?? 2);
 const DURST_WEBHOOK_WORKFLOW = 'QueueDurstPrint1';
 
 /** Prints each finished execution with its worker and the count per worker so far. */
@@ -42,6 +51,36 @@ function executionPrinter(): (event: WorkerExecution) => void {
 	};
 }
 
+/** Prints each production webhook request with the process that answered it (the proxy's log). */
+function printAnswer(entry: ProxiedRequest): void {
+	if (!entry.path.startsWith('/webhook/')) return;
+	// A link's ticket is in its #fragment, which no server sees: the path holds no secret.
+	const path = entry.path.split('?')[0];
+	const what = /\/webhook\/watcher-(login|invite)/.test(path) ? ' (login link)' : '';
+	console.log(
+		`[proxy] ${entry.method} ${path}${what} answered by ${entry.process}: ${entry.status}`,
+	);
+}
+
+/**
+ * The example credentials and workflows, their links pointing at `n8nUrl` (the proxy when there are
+ * webhook processes: main serves no production webhook then); the webhook examples activated.
+ */
+async function importExamples(
+	cluster: N8nCluster,
+	sims: RunningSimulators,
+	n8nUrl: string,
+): Promise<void> {
+	const targets = { n8nUrl, watcherUrl: sims.watcher.url, durstUrl: sims.durst.url };
+	await cluster.main.importCredentials(loadCredentials(targets));
+	await cluster.main.importWorkflow([
+		...loadWorkflows(targets),
+		...loadFixtures(targets, ['queue-durst-printer.json']),
+	]);
+	for (const id of [EXAMPLE_IDS.watcherLink, EXAMPLE_IDS.watcherLoginPage, DURST_WEBHOOK_WORKFLOW])
+		await cluster.main.activate(id);
+}
+
 async function main(): Promise<void> {
 	installHostIfMissing(`n8n ${DEMO_VERSION}`);
 	if (!queueDepsInstalled()) {
@@ -55,7 +94,7 @@ async function main(): Promise<void> {
 	);
 	let cluster: N8nCluster | undefined;
 	const stop = stopOnSignals(
-		'stopping n8n (main and workers), Redis, PostgreSQL and the simulators',
+		'stopping n8n (main, workers, webhook processes), the proxy, Redis, PostgreSQL and the simulators',
 		[() => cluster?.dispose(), () => sims.stop()],
 	);
 
@@ -64,23 +103,26 @@ async function main(): Promise<void> {
 			version: DEMO_VERSION,
 			packageDir: ROOT,
 			workers: WORKERS,
-			mainPort: DEMO_PORT,
+			webhookProcesses: WEBHOOK_PROCESSES,
+			// With webhook processes the proxy takes the usual port and main a free one behind it.
+			...(WEBHOOK_PROCESSES > 0 ? { proxyPort: DEMO_PORT } : { mainPort: DEMO_PORT }),
 			log: (line) => console.log(line),
 			onExecution: executionPrinter(),
 		});
 		const main = cluster.main;
+		const url = cluster.proxy?.url ?? main.baseUrl;
+		if (cluster.proxy !== undefined) cluster.proxy.onRequest = printAnswer;
 		step(
 			`PostgreSQL on 127.0.0.1:${cluster.postgresPort}, Redis on 127.0.0.1:${cluster.redisPort}, in ${cluster.folder}`,
 		);
 		step(
 			'importing the example credentials and workflows (the first command sets up the database)',
 		);
-		await importExamples(main, sims, {
-			fixtures: ['queue-durst-printer.json'],
-			activate: [DURST_WEBHOOK_WORKFLOW],
-		});
+		await importExamples(cluster, sims, url);
 
-		step(`starting the n8n main process at ${main.baseUrl} and ${WORKERS} workers (takes 30-60 s)`);
+		step(
+			`starting the n8n main process at ${main.baseUrl}, ${WORKERS} workers and ${WEBHOOK_PROCESSES} webhook processes (takes 30-90 s)`,
+		);
 		await cluster.start();
 		await main.setupOwner(OWNER.email, OWNER.password, OWNER.firstName, OWNER.lastName);
 	} catch (error) {
@@ -91,16 +133,27 @@ async function main(): Promise<void> {
 	printHowToUse(cluster, sims);
 }
 
-function printHowToUse(cluster: N8nCluster, sims: RunningSimulators): void {
-	const base = cluster.main.baseUrl;
-	console.log(`
-n8n ${DEMO_VERSION} runs in queue mode: main at ${base}, ${WORKERS} workers (${cluster.workers
+function processesLine(cluster: N8nCluster): string {
+	const workers = `${WORKERS} workers (${cluster.workers
 		.map((worker) => `worker ${worker.index} pid ${worker.pid ?? '?'}`)
-		.join(', ')}),
+		.join(', ')})`;
+	if (cluster.proxy === undefined) return `main at ${cluster.main.baseUrl}, ${workers}`;
+	const webhooks = cluster.webhookProcesses
+		.map((webhook) => `${webhook.name} on :${webhook.port} pid ${webhook.pid ?? '?'}`)
+		.join(', ');
+	return `a round-robin proxy at ${cluster.proxy.url} (/webhook/* to the webhook processes in turn, the rest to main),
+main on :${cluster.main.port}, ${workers}, webhook processes ${webhooks}`;
+}
+
+function printHowToUse(cluster: N8nCluster, sims: RunningSimulators): void {
+	const base = cluster.proxy?.url ?? cluster.main.baseUrl;
+	console.log(`
+n8n ${DEMO_VERSION} runs in queue mode: ${processesLine(cluster)},
 PostgreSQL 127.0.0.1:${cluster.postgresPort} (database n8n, user n8n), Redis 127.0.0.1:${cluster.redisPort}.
 ${accessLines(sims)}
 
 Webhook and trigger executions run on the workers; each one is printed with the worker that ran it.
+Each production webhook request is printed with the webhook process that answered it ([proxy] lines).
 (Executions started from the editor run in the main process, n8n's default in queue mode.)
 
 Try:
