@@ -119,6 +119,19 @@ describe('Several Webhook Processes: confirmed use', () => {
 		expect((await restarted.post(page, x)).item?.outcome).toBe('alreadyUsed');
 	}, 30_000);
 
+	test('a mark written back without its claim (another visit at the same process) still lets its maker log in once', async () => {
+		const [x, y, z] = await a.links(`${BASE}/confirmed`, 15, 3);
+		const stale = copy();
+		const holdX = await a.post(page, x);
+		// B saves an older copy: X's mark and claim are gone. A's next save writes the mark back
+		// from its memory, and its own claim with it.
+		await b.post(page, y, 'redeem', { loaded: stale });
+		await a.post(page, z);
+		const done = await finishOn([b], page, x, holdX);
+		expect(done.item?.outcome).toBe('loggedIn');
+		expect((await b.post(page, x)).item?.outcome).toBe('alreadyUsed');
+	}, 30_000);
+
 	test('the same link opened at both processes at once logs in exactly once', async () => {
 		const link = await a.link(`${BASE}/confirmed`);
 		const stale = copy();

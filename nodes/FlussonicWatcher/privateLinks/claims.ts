@@ -7,22 +7,27 @@
  *
  *  1. The POST marks the ticket used and saves a claim with it: a random secret's hash and the
  *     time. The answer is a page that posts the ticket and the secret back after CONFIRM_AFTER_MS.
+ *     The process keeps its claim until confirmed and writes it back with every save of the page
+ *     if the loaded copy lost it (with the time of that save).
  *  2. That POST, on whichever process, reads static data as n8n loaded it for this request (not
  *     this process's memory) and redeems only if the mark and this claim are there and the claim
  *     is at least CONFIRM_AFTER_MS old: by then every save that loaded static data before the claim
  *     was written has ended (if each ends within that time), so the mark is in every later copy.
- *     A mark that a save lost is claimed again (bounded); a mark with another claim, or none, is
- *     used: refused.
+ *     The claim then becomes a "redeemed" entry, which refuses every later confirmation. A mark
+ *     that a save lost is claimed again; a mark whose claim was lost waits for the process that
+ *     made the claim to write it back (both bounded: MAX_ATTEMPTS); a mark with another claim, or
+ *     a redeemed one, is used: refused.
  *
  * What it rests on, stated in the README: no save of this workflow's static data takes longer than
  * CONFIRM_AFTER_MS from its load (other visits of the page are milliseconds; an execution of the
  * same workflow that changes static data can take longer).
  *
  * Claims: one string of fixed-width entries (ticket hash, claim hash, claim time in seconds),
- * pending only: removed on redemption, expired after CLAIM_TTL_MS, at most MAX_CLAIMS per page.
+ * pending or redeemed, expired after CLAIM_TTL_MS, at most MAX_CLAIMS per page.
  */
 import { createHash, randomBytes } from 'node:crypto';
 
+import { LruMap } from '../../shared/lru';
 import { isRecord } from '../../shared/values';
 
 export const CONFIRM_AFTER_MS = 2_000;
@@ -40,6 +45,65 @@ const CLAIM_ENTRY_LENGTH = TICKET_HASH_LENGTH + CLAIM_HASH_LENGTH + TIME_LENGTH;
 const CLAIM_ENTRY = /^[A-Za-z0-9_-]{20}[0-9a-z]{7}$/;
 /** What `newClaim` makes: 128 random bits, base64url. */
 export const CLAIM_SECRET = /^[A-Za-z0-9_-]{22}$/;
+
+/** What a confirmed claim becomes: it refuses every later confirmation until it expires. */
+const REDEEMED = '________';
+
+/**
+ * Claims this process made and has not seen confirmed, per page and ticket hash. Every save of the
+ * page by this process writes back those that the loaded copy lost (with the time of the save, so
+ * each waits CONFIRM_AFTER_MS again): a concurrent save can drop a mark and its claim together,
+ * and this process's memory then writes the mark back, which without the claim would refuse the
+ * person who made it.
+ */
+const ownClaims = new LruMap<string, Map<string, { secret: string; until: number }>>(200);
+
+export function rememberClaim(page: string, ticketHash: string, secret: string, now: number): void {
+	let claims = ownClaims.get(page);
+	if (claims === undefined) {
+		claims = new Map();
+		ownClaims.set(page, claims);
+	}
+	claims.delete(ticketHash);
+	claims.set(ticketHash, { secret, until: now + CLAIM_TTL_MS });
+	// Oldest first (insertion order); beyond the page's bound they could not be kept anyway.
+	for (const hash of claims.keys()) {
+		if (claims.size <= MAX_CLAIMS) break;
+		claims.delete(hash);
+	}
+}
+
+export function forgetClaim(page: string, ticketHash: string): void {
+	ownClaims.get(page)?.delete(ticketHash);
+}
+
+/** Whether this process made the pending claim `secret` for the ticket. */
+export function isOwnClaim(page: string, ticketHash: string, secret: string, now: number): boolean {
+	const own = ownClaims.get(page)?.get(ticketHash);
+	return own !== undefined && own.secret === secret && own.until > now;
+}
+
+/**
+ * The claims to save with a page record: this process's pending claims that the claims lack, for
+ * tickets the record marks used, are written back at `now`.
+ */
+export function withOwnClaims(
+	page: string,
+	claims: string,
+	isMarked: (ticketHash: string) => boolean,
+	now: number,
+): string {
+	const own = ownClaims.get(page);
+	if (own === undefined) return claims;
+	let result = claims;
+	for (const [hash, { secret, until }] of own) {
+		if (until <= now) own.delete(hash);
+		else if (isMarked(hash) && !entries(result).some((entry) => entry.startsWith(hash))) {
+			result = withClaim(result, hash, secret, now);
+		}
+	}
+	return result;
+}
 
 export function newClaim(): string {
 	return randomBytes(16).toString('base64url');
@@ -74,18 +138,25 @@ export interface Claim {
 	/** Epoch ms at which the claim was saved. */
 	claimedAt: number;
 	mine: boolean;
+	/** Confirmed already: the link has logged in. */
+	redeemed: boolean;
 }
 
 /** The claim pending for a ticket hash, and whether it is the one `secret` made. */
 export function claimOf(claims: string, ticketHash: string, secret: string): Claim | undefined {
 	const entry = entries(claims).find((each) => each.startsWith(ticketHash));
 	if (entry === undefined) return undefined;
+	const hash = entry.slice(TICKET_HASH_LENGTH, TICKET_HASH_LENGTH + CLAIM_HASH_LENGTH);
 	return {
 		claimedAt: timeAt(entry, 0),
-		mine:
-			entry.slice(TICKET_HASH_LENGTH, TICKET_HASH_LENGTH + CLAIM_HASH_LENGTH) ===
-			claimHashOf(secret),
+		mine: hash === claimHashOf(secret),
+		redeemed: hash === REDEEMED,
 	};
+}
+
+/** The claims with the ticket's marked confirmed (kept until it expires, refusing every other). */
+export function withRedeemed(claims: string, ticketHash: string, now: number): string {
+	return withEntry(claims, ticketHash, REDEEMED, now);
 }
 
 /** The claims without the ticket's. */
@@ -97,6 +168,10 @@ export function withoutClaim(claims: string, ticketHash: string): string {
 
 /** The claims with the ticket's set to `secret` at `now`; the oldest dropped beyond MAX_CLAIMS. */
 export function withClaim(claims: string, ticketHash: string, secret: string, now: number): string {
+	return withEntry(claims, ticketHash, claimHashOf(secret), now);
+}
+
+function withEntry(claims: string, ticketHash: string, claimHash: string, now: number): string {
 	// Rounded up: a claim never looks older than it is.
 	const time = Math.ceil(now / 1000)
 		.toString(36)
@@ -104,5 +179,5 @@ export function withClaim(claims: string, ticketHash: string, secret: string, no
 	const kept = entries(withoutClaim(claims, ticketHash)).sort(
 		(a, b) => timeAt(a, 0) - timeAt(b, 0),
 	);
-	return [...kept.slice(-(MAX_CLAIMS - 1)), ticketHash + claimHashOf(secret) + time].join('');
+	return [...kept.slice(-(MAX_CLAIMS - 1)), ticketHash + claimHash + time].join('');
 }

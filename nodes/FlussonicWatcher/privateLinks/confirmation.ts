@@ -13,11 +13,16 @@ import {
 	stateOf,
 	useTicket,
 } from './usedTickets';
-import { CONFIRM_AFTER_MS, claimOf, storedClaims, withClaim, withoutClaim } from './claims';
-import { LruMap } from '../../shared/lru';
-
-/** Claims this process made, by page and ticket hash: a mark it lost may be claimed again. */
-const ownClaims = new LruMap<string, string>(2_000);
+import {
+	CONFIRM_AFTER_MS,
+	claimOf,
+	forgetClaim,
+	isOwnClaim,
+	rememberClaim,
+	storedClaims,
+	withClaim,
+	withRedeemed,
+} from './claims';
 
 /** Marks the ticket used with a pending claim made of `secret`, if it was unused. */
 export function claimTicket(
@@ -32,7 +37,7 @@ export function claimTicket(
 	const state = useTicket(data, page, ticketId, expiresAt, now, (claims) =>
 		withClaim(claims, hash, secret, now),
 	);
-	if (state === 'unused') ownClaims.set(`${page}|${hash}`, secret);
+	if (state === 'unused') rememberClaim(page, hash, secret, now);
 	return state;
 }
 
@@ -43,7 +48,9 @@ export type Confirmation =
 
 /**
  * Redeems only what static data, as loaded for this request, shows claimed by `secret` at least
- * CONFIRM_AFTER_MS ago. A mark that a concurrent save lost is claimed again; anything else refuses.
+ * CONFIRM_AFTER_MS ago. A mark or claim that a concurrent save lost is claimed again by the process
+ * that made the claim (or by any process, if the mark is gone too) and waited for; anything else
+ * refuses.
  */
 export function confirmTicket(
 	data: UsedTicketsData,
@@ -59,22 +66,31 @@ export function confirmTicket(
 	const claims = storedClaims(pagesOf(data.global)[page], now);
 	const claim = claimOf(claims, hash, secret);
 	if (holds(loaded.u, hash)) {
-		if (claim?.mine !== true) return { state: 'alreadyUsed' };
+		if (claim === undefined) {
+			// The mark was written back without its claim. Only the claim's maker may restore it:
+			// anyone else holding the link could otherwise claim a used one.
+			if (isOwnClaim(page, hash, secret, now)) {
+				markUsed(data, page, ticketId, expiresAt, now, withClaim(claims, hash, secret, now));
+				return { state: 'wait', waitMs: CONFIRM_AFTER_MS };
+			}
+			return { state: 'wait', waitMs: CONFIRM_AFTER_MS };
+		}
+		if (!claim.mine) return { state: 'alreadyUsed' };
 		const waitMs = claim.claimedAt + CONFIRM_AFTER_MS - now;
 		if (waitMs > 0) return { state: 'wait', waitMs };
-		markUsed(data, page, ticketId, expiresAt, now, withoutClaim(claims, hash));
-		ownClaims.delete(`${page}|${hash}`);
+		forgetClaim(page, hash);
+		markUsed(data, page, ticketId, expiresAt, now, withRedeemed(claims, hash, now));
 		return { state: 'confirmed' };
 	}
 	// Not in the loaded copy: a save lost the mark, or it was never made. This process may know
 	// it used by someone else; otherwise the mark is made again with this claim, and waited for.
 	const known = remembered(data, page, now);
-	if (holds(known.u, hash) && ownClaims.get(`${page}|${hash}`) !== secret) {
+	if (holds(known.u, hash) && !isOwnClaim(page, hash, secret, now)) {
 		return { state: 'alreadyUsed' };
 	}
 	const state = stateOf(known, hash, expiresAt);
 	if (state === 'memoryFull') return { state };
+	rememberClaim(page, hash, secret, now);
 	markUsed(data, page, ticketId, expiresAt, now, withClaim(claims, hash, secret, now));
-	ownClaims.set(`${page}|${hash}`, secret);
 	return { state: 'wait', waitMs: CONFIRM_AFTER_MS };
 }

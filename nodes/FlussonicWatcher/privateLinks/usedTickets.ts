@@ -25,7 +25,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { LruMap } from '../../shared/lru';
 import { isRecord } from '../../shared/values';
-import { storedClaims } from './claims';
+import { storedClaims, withOwnClaims } from './claims';
 
 /** Entries per page: MAX_USED_TICKETS * ENTRY_LENGTH characters stay under 64 KB. */
 export const MAX_USED_TICKETS = 3_600;
@@ -257,8 +257,9 @@ function isLive(value: unknown, now: number): boolean {
 }
 
 /**
- * Saves the page's record with `claims` (default: the pending claims as loaded); other pages keep
- * theirs unless all they hold has expired.
+ * Saves the page's record with `claims` (default: the pending claims as loaded) and this process's
+ * own pending claims that they lack (claims.ts); other pages keep theirs unless all they hold has
+ * expired.
  */
 export function save(
 	data: UsedTicketsData,
@@ -271,8 +272,8 @@ export function save(
 	for (const [other, value] of Object.entries(pagesOf(data.global))) {
 		if (other !== page && isLive(value, now)) pages[other] = value;
 	}
-	pages[page] =
-		claims === '' ? { f: record.f, u: record.u } : { f: record.f, u: record.u, c: claims };
+	const kept = withOwnClaims(page, claims, (hash) => holds(record.u, hash), now);
+	pages[page] = kept === '' ? { f: record.f, u: record.u } : { f: record.f, u: record.u, c: kept };
 	// One assignment: n8n marks static data changed on assignment, not on nested changes.
 	data.global[LINKS_FIELD] = { ...rootOf(data.global), usedTickets: pages } as IDataObject;
 	if (data.node && LEGACY_FIELD in data.node) delete data.node[LEGACY_FIELD];
