@@ -1,6 +1,6 @@
 /**
  * `npm run start:queue`: the demo of `npm start`, as an n8n queue-mode cluster: PostgreSQL, Redis,
- * an n8n 2.40.7 main process, two workers and two webhook processes behind a round-robin proxy at
+ * an n8n 2.41.3 main process, two workers and two webhook processes behind a round-robin proxy at
  * http://localhost:5678 (the editor through it too), all with this package, the simulators, the
  * example credentials and workflows (and a Durst webhook workflow). Prints which worker ran each
  * execution and which webhook process answered each production webhook request (the login

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the main job. A real n8n 2.40.7 with this package, both simulators, the Telegram Bot
+ * `npm start`: the main job. A real n8n 2.41.3 with this package, both simulators, the Telegram Bot
  * API simulator and a local SMTP server (for the Telegram bot and email invitation examples), the
  * example credentials and workflows, the webhook workflows active, at http://localhost:5678.
  * Ctrl-C stops everything it started.

@@ -2,7 +2,7 @@
 # `npm test`: everything the tests need is installed here (idempotent, reused between runs): the
 # project's own dependencies when they are missing (a fresh clone), the n8n hosts, chromium. Then
 # all tests run: unit tests against the simulators, the packed package and the CI workflows, and
-# end-to-end tests in real n8n 1.123.81 and 2.40.7 (CLI, webhooks, a browser, the editor, queue mode).
+# end-to-end tests in real n8n 1.123.81 and 2.41.3 (N8N_E2E_VERSIONS picks others) (CLI, webhooks, a browser, the editor, queue mode).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh

@@ -1,7 +1,7 @@
 /**
  * Drives n8n's queue mode ("scaling mode") on this machine: its own PostgreSQL and Redis, an n8n
  * main process and N workers (default 2), optionally `n8n webhook` processes behind a round-robin
- * proxy (queue/proxy.ts), all of one n8n version (2.40.7 by default), with the same encryption key
+ * proxy (queue/proxy.ts), all of one n8n version (2.41.3 by default), with the same encryption key
  * and our package. Used by the queue e2e test, `npm run start:queue` and
  * `npm run bench -- --queue`. Only Node built-ins are used.
  *
@@ -114,7 +114,7 @@ export class N8nCluster {
 		const daemons: Daemon[] = [];
 		let proxy: RoundRobinProxy | undefined;
 		try {
-			const version = options.version ?? '2.40.7';
+			const version = options.version ?? '2.41.3';
 			const packageDir = snapshotPackage(options.packageDir, path.join(folder, 'package'));
 			const encryptionKey = randomBytes(24).toString('hex');
 			const port = distinctFreePorts();

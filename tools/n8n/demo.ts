@@ -20,7 +20,7 @@ import {
 import { hostInstalled, type HostVersion, type N8nHost } from './n8nHost';
 
 export const ROOT = path.dirname(EXAMPLES_DIR);
-export const DEMO_VERSION: HostVersion = '2.40.7';
+export const DEMO_VERSION: HostVersion = '2.41.3';
 export const DEMO_PORT = Number(process.env.N8N_PORT ?? 5678);
 export const OWNER = {
 	email: 'owner@example.com',
@@ -46,7 +46,7 @@ export function installHostIfMissing(what: string): void {
 	step(
 		`n8n ${DEMO_VERSION} is not installed yet: installing it into .hosts/ (about 4 minutes, once)`,
 	);
-	runInstallScript('install-hosts.sh', ['2'], what);
+	runInstallScript('install-hosts.sh', [DEMO_VERSION], what);
 }
 
 export async function startDemoSimulators(): Promise<RunningSimulators> {

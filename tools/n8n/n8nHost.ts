@@ -17,7 +17,7 @@ import { freePort } from '../process';
 import { runCli, tail, type CliOptions, type CliResult } from './host/cli';
 import { hostEnv } from './host/env';
 import { checkCredentials, checkWorkflows } from './host/importChecks';
-import { HOST_VERSIONS, hostPaths, type HostPaths, type HostVersion } from './host/install';
+import { KNOWN_HOST_VERSIONS, hostPaths, type HostPaths, type HostVersion } from './host/install';
 import { readExecuteRun, type ExecuteResult } from './host/runs';
 import { ServerProcess } from './host/server';
 import {
@@ -109,7 +109,7 @@ export class N8nHost {
 	}
 
 	constructor(opts: N8nHostOptions) {
-		if (!HOST_VERSIONS.includes(opts.version))
+		if (!KNOWN_HOST_VERSIONS.includes(opts.version))
 			throw new Error(`n8nHost: unknown version ${String(opts.version)}`);
 		this.opts = opts;
 		this.version = opts.version;

@@ -6,7 +6,7 @@ import type { WorkerExecution } from './worker';
 export interface ClusterOptions {
 	/** Folder holding our package.json and dist/. */
 	packageDir: string;
-	/** Default 2.40.7. */
+	/** Default 2.41.3. */
 	version?: HostVersion;
 	/** Number of `n8n worker` processes. Default 2. */
 	workers?: number;
