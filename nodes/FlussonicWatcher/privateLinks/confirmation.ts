@@ -71,7 +71,6 @@ export function confirmTicket(
 			// anyone else holding the link could otherwise claim a used one.
 			if (isOwnClaim(page, hash, secret, now)) {
 				markUsed(data, page, ticketId, expiresAt, now, withClaim(claims, hash, secret, now));
-				return { state: 'wait', waitMs: CONFIRM_AFTER_MS };
 			}
 			return { state: 'wait', waitMs: CONFIRM_AFTER_MS };
 		}
