@@ -78,7 +78,19 @@ export function nodeProperties<Session>(
 	];
 }
 
-/** Reads resource and operation once, opens the vendor session once, and runs the item loop. */
+/** A session may finish work of its own after the items (e.g. a token sealed for static data). */
+interface Settles {
+	settle: () => Promise<void>;
+}
+
+function settles(session: unknown): session is Settles {
+	return typeof session === 'object' && session !== null && 'settle' in session;
+}
+
+/**
+ * Reads resource and operation once, opens the vendor session once, runs the item loop, and lets
+ * the session settle before n8n saves the workflow's static data.
+ */
 export async function route<Session>(
 	ctx: IExecuteFunctions,
 	resources: Array<ResourceModule<Session>>,
@@ -97,11 +109,15 @@ export async function route<Session>(
 	}
 	const session = await openSession(ctx);
 	const concurrency = operation.concurrency === 'option' ? readConcurrency(ctx) : 1;
-	const output = await processItems(
-		ctx,
-		concurrency,
-		async (itemIndex) => await operation.execute.call(ctx, itemIndex, session),
-		operation.onFailure,
-	);
-	return [output];
+	try {
+		const output = await processItems(
+			ctx,
+			concurrency,
+			async (itemIndex) => await operation.execute.call(ctx, itemIndex, session),
+			operation.onFailure,
+		);
+		return [output];
+	} finally {
+		if (settles(session)) await session.settle();
+	}
 }

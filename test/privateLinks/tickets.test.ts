@@ -9,6 +9,7 @@ import {
 	MAX_TICKET_LENGTH,
 	newTicketId,
 	openTicket,
+	sealedTicketLength,
 	sealTicket,
 } from '../../nodes/FlussonicWatcher/privateLinks/tickets';
 
@@ -133,4 +134,14 @@ describe('strict base64url', () => {
 			expect(openTicket(key, value, NOW)).toEqual({ problem: 'malformed' });
 		},
 	);
+});
+
+test('the sealed length is known before the key: exactly what sealing gives, for any text', () => {
+	const logins = ['', 'a', 'ab', 'abc', 'médecin', '日本語のユーザー', 'x'.repeat(301), '"\\\u0001'];
+	for (const login of logins) {
+		for (const token of ['', 't', 'tok', `${login}:1795000000:ab12`]) {
+			const made = ticket({ login, token, page: `/webhook/${login}` });
+			expect(sealedTicketLength(made)).toBe(sealTicket(anyKey(), made).length);
+		}
+	}
 });

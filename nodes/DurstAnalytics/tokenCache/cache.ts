@@ -56,6 +56,12 @@ interface TokenCacheOptions {
 	account: DurstAccount;
 	login: () => Promise<LoginResult>;
 	now?: () => number;
+	/**
+	 * Write static data behind the callers' backs: a token is handed out at once and sealed for
+	 * static data meanwhile (the scrypt run of a fresh process takes about a second, off the event
+	 * loop). Whoever sets it awaits `settled()` before the execution ends.
+	 */
+	deferWrites?: boolean;
 }
 
 /** One credential's view of the cache within one node execution. */
@@ -70,9 +76,17 @@ export class DurstTokenCache {
 
 	private readonly refused: RefusedTokens;
 
+	private readonly deferWrites: boolean;
+
+	/** Deferred writes, one after another: a later token is never overwritten by an earlier one. */
+	private writing: Promise<void> = Promise.resolve();
+
+	private queued: TokenEntry | undefined;
+
 	constructor(options: TokenCacheOptions) {
 		this.login = options.login;
 		this.now = options.now ?? Date.now;
+		this.deferWrites = options.deferWrites === true;
 		const id = entryId(options.account);
 		this.memKey = `${id}:${passwordDigest(options.account.password)}`;
 		this.stored = new StaticEntries(options.staticData, id, options.account.password, this.now);
@@ -150,11 +164,11 @@ export class DurstTokenCache {
 			}
 		}
 		if (entry) {
-			await this.stored.write(entry);
+			await this.store(entry);
 			return this.toResult(entry, true);
 		}
 		const { entry: fresh, loggedIn } = await this.loginOnce();
-		await this.stored.write(fresh);
+		await this.store(fresh);
 		return this.toResult(fresh, !loggedIn);
 	}
 
@@ -166,7 +180,7 @@ export class DurstTokenCache {
 		if (staleToken !== undefined) this.refused.markDead(staleToken);
 		const current = this.liveMemory();
 		if (current) {
-			await this.stored.write(current);
+			await this.store(current);
 			return this.toResult(current, true);
 		}
 		if (!inflight.has(this.memKey)) {
@@ -174,8 +188,34 @@ export class DurstTokenCache {
 			if (stored && stored.token === staleToken) this.stored.delete();
 		}
 		const { entry, loggedIn } = await this.loginOnce();
-		await this.stored.write(entry);
+		await this.store(entry);
 		return this.toResult(entry, !loggedIn);
+	}
+
+	/** Writes `entry` to static data, or queues the write when writes are deferred. */
+	private async store(entry: TokenEntry): Promise<void> {
+		if (!this.deferWrites) {
+			await this.stored.write(entry);
+			return;
+		}
+		// Every item of a run asks for the same entry: one write of it is enough.
+		if (this.queued === entry) return;
+		this.queued = entry;
+		this.writing = this.writing
+			.then(async () => {
+				// A token forgotten, refused or replaced meanwhile must not come back into static data.
+				const wanted = () => memory.get(this.memKey) === entry && !this.refused.isDead(entry.token);
+				if (wanted()) await this.stored.write(entry, wanted);
+			})
+			// Caught here, at once: a rejection nobody handles yet would end n8n's process. A failed
+			// write is dropped: the items have their answers, and a token missing from static data
+			// costs one login in the next execution, nothing else.
+			.catch(() => undefined);
+	}
+
+	/** Every deferred write has ended. */
+	async settled(): Promise<void> {
+		await this.writing;
 	}
 
 	/** The server refused the token of a login made for this very call: log in again only later. */

@@ -132,8 +132,11 @@ export class StaticEntries {
 		return usable(entry, this.now()) ? entry : undefined;
 	}
 
-	/** Writes the entry unless static data already holds exactly it, so unchanged runs do not rewrite the workflow. */
-	async write(entry: TokenEntry): Promise<void> {
+	/**
+	 * Writes the entry unless static data already holds exactly it, so unchanged runs do not rewrite
+	 * the workflow, or unless `wanted` says no once it is sealed (sealing may take a scrypt run).
+	 */
+	async write(entry: TokenEntry, wanted: () => boolean = () => true): Promise<void> {
 		const current = this.entries()?.[this.id];
 		if (isStoredEntry(current) && entry.storedIvs.has(current.iv)) return;
 		const obtainedAt = new Date(entry.obtainedAt).toISOString();
@@ -144,6 +147,7 @@ export class StaticEntries {
 			this.associated(obtainedAt, expiresAt),
 			JSON.stringify({ t: entry.token, u: entry.userName }),
 		);
+		if (!wanted()) return;
 		entry.storedIvs.add(sealed.iv);
 		const stored: StoredEntry = { v: ENTRY_VERSION, ...sealed, obtainedAt, expiresAt };
 		this.setEntries({ ...(this.entries() ?? {}), [this.id]: stored });

@@ -33,6 +33,8 @@ export interface DurstSession {
 	cache: DurstTokenCache;
 	/** n8n's request helper without the credential: data calls carry the token, not the password. */
 	send: Send;
+	/** Resolves when the token cache's writes to static data are done: before the node returns. */
+	settle(): Promise<void>;
 }
 
 interface DurstAccountData {
@@ -121,14 +123,16 @@ export async function openDurstSession(
 	const node = ctx.getNode();
 	const account = readAccount(node, await ctx.getCredentials(CREDENTIAL_TYPE));
 	const endpoint = durstEndpoint(account, readTimeoutSeconds(ctx), cancelSignalOf(ctx));
+	const isExecution = 'getExecutionCancelSignal' in ctx;
 	// Pickers have no options: a person is waiting, retries are enough.
 	Object.assign(
 		endpoint,
-		'getExecutionCancelSignal' in ctx
+		isExecution
 			? pacingOf(ctx, DURST.product, account.baseUrl, credentialKey(node, account))
 			: { retries: true },
 	);
-	return sessionOn(ctx, account, endpoint);
+	// An execution's items need not wait for the token's sealing: route() settles before returning.
+	return sessionOn(ctx, account, endpoint, isExecution);
 }
 
 /** A poll has no per-item options and no cancel signal: the trigger gives its time limit. */
@@ -146,7 +150,12 @@ export async function openPollSession(
 	return sessionOn(ctx, account, endpoint);
 }
 
-function sessionOn(ctx: Context, account: DurstAccountData, endpoint: Endpoint): DurstSession {
+function sessionOn(
+	ctx: Context,
+	account: DurstAccountData,
+	endpoint: Endpoint,
+	deferWrites = false,
+): DurstSession {
 	const node = ctx.getNode();
 	const withCredential: Send = async (options: IHttpRequestOptions) =>
 		await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options);
@@ -154,6 +163,7 @@ function sessionOn(ctx: Context, account: DurstAccountData, endpoint: Endpoint):
 		staticData: staticDataOf(ctx),
 		account,
 		login: async () => await login(node, endpoint, account.username, withCredential),
+		deferWrites,
 	});
 	return {
 		node,
@@ -161,5 +171,6 @@ function sessionOn(ctx: Context, account: DurstAccountData, endpoint: Endpoint):
 		username: account.username,
 		cache,
 		send: async (options: IHttpRequestOptions) => await ctx.helpers.httpRequest(options),
+		settle: async () => await cache.settled(),
 	};
 }

@@ -135,21 +135,23 @@ export function newTicketId(): string {
 	return randomBytes(16).toString('base64url');
 }
 
+function plainOf(ticket: Ticket): Buffer {
+	const { id: i, page: p, login: l, token: t, expiresAt: e } = ticket;
+	return Buffer.from(JSON.stringify({ i, p, l, t, e }), 'utf8');
+}
+
+/** The length `sealTicket` gives this ticket, known before any key is (AES-GCM adds no padding). */
+export function sealedTicketLength(ticket: Ticket): number {
+	const bytes = HEADER_BYTES + IV_BYTES + plainOf(ticket).length + TAG_BYTES;
+	return Math.ceil((bytes * 4) / 3);
+}
+
 export function sealTicket(key: SealingKey, ticket: Ticket): string {
 	const header = Buffer.concat([Buffer.from([VERSION]), key.keyId]);
 	const iv = randomBytes(IV_BYTES);
 	const cipher = createCipheriv('aes-256-gcm', key.key, iv, { authTagLength: TAG_BYTES });
 	cipher.setAAD(header);
-	const plain = Buffer.from(
-		JSON.stringify({
-			i: ticket.id,
-			p: ticket.page,
-			l: ticket.login,
-			t: ticket.token,
-			e: ticket.expiresAt,
-		}),
-		'utf8',
-	);
+	const plain = plainOf(ticket);
 	const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
 	return Buffer.concat([header, iv, sealed, cipher.getAuthTag()]).toString('base64url');
 }

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { buildAutologinPage } from '../../autologinPage';
 import { buildLink } from '../../legacyLoginPage';
-import { newTicketId, pagePath, sealTicket } from '../../privateLinks/tickets';
+import { newTicketId, pagePath, sealedTicketLength, sealTicket } from '../../privateLinks/tickets';
 import { showFor } from '../../../shared/operation';
 import { positiveNumber } from '../../../shared/values';
 import type { WatcherSession } from '../../transport/session';
@@ -197,14 +197,22 @@ export async function execute(
 		let expiresAt = Date.now() + readLinkValidityMinutes(this, itemIndex) * 60_000;
 		if (request.validTill === undefined) request.validTill = new Date(expiresAt);
 		else expiresAt = Math.min(expiresAt, request.validTill.getTime());
-		const key = await session.ticketKey.derive();
-		const link = (login: string, token: string) =>
-			`${base}#${sealTicket(key, { id: newTicketId(), page, login, token, expiresAt })}`;
+		const ticket = (login: string, token: string) => ({
+			id: newTicketId(),
+			page,
+			login,
+			token,
+			expiresAt,
+		});
 		// Without its token the link is as short as it can be: too long already means no request.
-		const shortest = link(request.login, '').length;
+		const shortest = base.length + 1 + sealedTicketLength(ticket(request.login, ''));
 		if (shortest > MAX_LINK_LENGTH) refuseLongLink(this, itemIndex, shortest);
-		const result = await generateToken(session, request, itemIndex);
-		const made = link(result.login, result.autologinToken);
+		// The key (a scrypt run, once per process) is derived while the token is asked for.
+		const [key, result] = await Promise.all([
+			session.ticketKey.derive(),
+			generateToken(session, request, itemIndex),
+		]);
+		const made = `${base}#${sealTicket(key, ticket(result.login, result.autologinToken))}`;
 		// The token goes nowhere: it stays unknown to everyone until it expires.
 		if (made.length > MAX_LINK_LENGTH) refuseLongLink(this, itemIndex, made.length);
 		// The token stays inside the sealed ticket: not in this execution's data either.
