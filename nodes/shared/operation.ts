@@ -12,6 +12,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { Later } from './items';
 import { processItems } from './items';
 import { readConcurrency } from './runOptions';
 
@@ -25,7 +26,7 @@ export interface OperationModule<Session> {
 		this: IExecuteFunctions,
 		itemIndex: number,
 		session: Session,
-	): Promise<IDataObject | IDataObject[]>;
+	): Promise<IDataObject | IDataObject[] | Later>;
 	/** With continueOnFail, what a failed item yields instead of `{ error }`. */
 	onFailure?: (error: Error, itemIndex: number) => IDataObject;
 }

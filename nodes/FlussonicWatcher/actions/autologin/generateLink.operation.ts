@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { buildAutologinPage } from '../../autologinPage';
 import { buildLink } from '../../legacyLoginPage';
 import { newTicketId, pagePath, sealedTicketLength, sealTicket } from '../../privateLinks/tickets';
+import { Later } from '../../../shared/items';
 import { showFor } from '../../../shared/operation';
 import { positiveNumber } from '../../../shared/values';
 import type { WatcherSession } from '../../transport/session';
@@ -187,7 +188,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	session: WatcherSession,
-): Promise<IDataObject> {
+): Promise<IDataObject | Later> {
 	const linkType = readLinkType(this, itemIndex);
 	const request = readTokenRequest(this, itemIndex);
 	const linkBaseUrl = readLinkBaseUrl(this, itemIndex, linkType === 'private');
@@ -207,23 +208,25 @@ export async function execute(
 		// Without its token the link is as short as it can be: too long already means no request.
 		const shortest = base.length + 1 + sealedTicketLength(ticket(request.login, ''));
 		if (shortest > MAX_LINK_LENGTH) refuseLongLink(this, itemIndex, shortest);
-		// The key (a scrypt run, once per process) is derived while the token is asked for.
-		const [key, result] = await Promise.all([
-			session.ticketKey.derive(),
-			generateToken(session, request, itemIndex),
-		]);
-		const made = `${base}#${sealTicket(key, ticket(result.login, result.autologinToken))}`;
-		// The token goes nowhere: it stays unknown to everyone until it expires.
-		if (made.length > MAX_LINK_LENGTH) refuseLongLink(this, itemIndex, made.length);
-		// The token stays inside the sealed ticket: not in this execution's data either.
-		return {
-			login: result.login,
-			linkType,
-			link: made,
-			linkExpiresAt: new Date(expiresAt).toISOString(),
-			validTill: result.validTill,
-			sessionLifetimeSeconds: result.sessionLifetimeSeconds,
+		const result = await generateToken(session, request, itemIndex);
+		// The ticket key (one scrypt run per process) may still be in the making: the item's place
+		// goes to the next item's request meanwhile.
+		const sealed = async (): Promise<IDataObject> => {
+			const key = await session.ticketKey.derive();
+			const made = `${base}#${sealTicket(key, ticket(result.login, result.autologinToken))}`;
+			// The token goes nowhere: it stays unknown to everyone until it expires.
+			if (made.length > MAX_LINK_LENGTH) refuseLongLink(this, itemIndex, made.length);
+			// The token stays inside the sealed ticket: not in this execution's data either.
+			return {
+				login: result.login,
+				linkType,
+				link: made,
+				linkExpiresAt: new Date(expiresAt).toISOString(),
+				validTill: result.validTill,
+				sessionLifetimeSeconds: result.sessionLifetimeSeconds,
+			};
 		};
+		return new Later(sealed());
 	}
 	const result = await generateToken(session, request, itemIndex);
 	const legacy: IDataObject = {
