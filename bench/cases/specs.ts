@@ -119,6 +119,16 @@ const MATRIX_CASES: Record<MatrixCaseId, CaseSpec> = {
 		outputNode: 'Watcher',
 		concurrency: 'default',
 	},
+	wWarm: {
+		id: 'wWarm',
+		product: 'watcher',
+		label:
+			'Watcher node, Generate Link, default settings, ticket key already derived (a running n8n)',
+		measured: ['Watcher'],
+		outputNode: 'Watcher',
+		concurrency: 'default',
+		warmUp: true,
+	},
 	w20: {
 		id: 'w20',
 		product: 'watcher',
@@ -165,6 +175,7 @@ const MATRIX_ORDER: MatrixCaseId[] = [
 	'g',
 	'wSeq',
 	'wC10',
+	'wWarm',
 	'w20',
 	'wHttp',
 	'wH20',

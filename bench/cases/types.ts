@@ -17,6 +17,7 @@ export type MatrixCaseId =
 	| 'g'
 	| 'wSeq'
 	| 'wC10'
+	| 'wWarm'
 	| 'w20'
 	| 'wHttp'
 	| 'wH20'
@@ -76,6 +77,11 @@ export interface CaseSpec {
 	continueOnError?: boolean;
 	/** HTTP Request cases: n8n's node setting Retry On Fail (the whole node runs again). */
 	retryOnFail?: { maxTries: number; waitBetweenTries: number };
+	/**
+	 * A Generate Link of one item runs before the generator: the process's ticket key (one scrypt
+	 * run) is derived before the measured node starts, as in an n8n that has been running a while.
+	 */
+	warmUp?: boolean;
 	/** b re-executes a's workflow: its static data then holds the token the cold run saved. */
 	reuses?: CaseId;
 	/**

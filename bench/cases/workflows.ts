@@ -98,6 +98,9 @@ function watcherHttpNodes(
 	};
 }
 
+/** The one-item Generate Link of the warm-up cases (CaseSpec.warmUp). */
+export const WARM_UP_NODE = 'Warm Up';
+
 /** The nodes after the generator (or, for the Durst baselines, around it) and their order. */
 function caseNodes(
 	spec: CaseSpec,
@@ -110,7 +113,15 @@ function caseNodes(
 	const generatorNames = generator.map((node) => node.name);
 	if (spec.concurrency !== undefined) {
 		const ours = spec.product === 'durst' ? durstNode(seed, spec) : watcherNode(seed, spec);
-		return { nodes: [...generator, ours], order: [...generatorNames, ours.name] };
+		if (spec.warmUp !== true) {
+			return { nodes: [...generator, ours], order: [...generatorNames, ours.name] };
+		}
+		const warm = { ...watcherNode(`${seed}|warm`, spec), name: WARM_UP_NODE };
+		const [start, ...rest] = generator;
+		return {
+			nodes: [start, warm, ...rest, ours],
+			order: [start.name, warm.name, ...rest.map((node) => node.name), ours.name],
+		};
 	}
 	return spec.product === 'durst'
 		? durstHttpNodes(spec, generator, latencyMs, seed, urls)

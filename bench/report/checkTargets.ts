@@ -110,6 +110,7 @@ function ratioChecks(rows: Row[], combos: Combo[]): TargetCheck[] {
 	const pairs: Array<[string, number, CaseId, CaseId, string]> = [
 		[TARGET_DEFAULT, DEFAULT_LIMIT, 'e', 'c', 'Durst (e) vs (c)'],
 		[TARGET_DEFAULT, DEFAULT_LIMIT, 'wC10', 'wHttp', 'Watcher (wC10) vs (wHttp)'],
+		[TARGET_DEFAULT, DEFAULT_LIMIT, 'wWarm', 'wHttp', 'Watcher, key derived (wWarm) vs (wHttp)'],
 		[TARGET_EQUAL, EQUAL_IN_FLIGHT_LIMIT, 'e20', 'f20', 'Durst (e20) vs (f20)'],
 		[TARGET_EQUAL, EQUAL_IN_FLIGHT_LIMIT, 'w20', 'wH20', 'Watcher (w20) vs (wH20)'],
 	];

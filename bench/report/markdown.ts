@@ -88,6 +88,7 @@ function columnLines(profiled: boolean): string[] {
 		`- (b) executes (a)'s workflow again right after it (the CLI saved its static data). (e) and (wC10) leave Max Concurrent Requests and Pacing unset (their defaults: adaptive pacing up to the ceiling); (a), (b), (e20), (wSeq), (w20) set Pacing to fixed (exactly that many in flight); (e), (e20) are cold like (a). ` +
 			`(f20) and (wH20) use Batching = ${IN_FLIGHT} items per batch with the latency as interval (1 ms at 0 ms), which keeps about ${IN_FLIGHT} requests in flight: the like-for-like partners of (e20) and (w20). ` +
 			`The Watcher node is version 2 as added today: Generate Link makes a private link (the token sealed into the link's fragment); its HTTP Request partners only fetch the token. ` +
+			`Sealing needs a key derived from the API key with scrypt, once per n8n process (about 1 s of one core); every case is a new process, so (wC10) pays it, overlapped with its requests. (wWarm) is (wC10) after a one-item Generate Link in the same execution: the key is derived before the measured node starts, as in an n8n that has made a link since it started. ` +
 			`(f) is (c) with the HTTP Request option Batching = ${BATCH_SIZE} items per batch, ${BATCH_INTERVAL_MS} ms interval. ` +
 			`(g) and (wLoop) are how users make HTTP Request wait for each answer: Loop Over Items with batch size 1 around the request node.`,
 		'',

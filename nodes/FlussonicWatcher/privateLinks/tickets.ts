@@ -11,7 +11,15 @@
  * p=1: about 128 MiB and a few hundred milliseconds per guess), and a key id taken from its output,
  * never a fast function of the API key. Each process derives a key once and keeps it in memory.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import {
+	createCipheriv,
+	createDecipheriv,
+	createHmac,
+	createSecretKey,
+	randomBytes,
+	scrypt,
+} from 'node:crypto';
 
 import { LruMap } from '../../shared/lru';
 
@@ -146,10 +154,22 @@ export function sealedTicketLength(ticket: Ticket): number {
 	return Math.ceil((bytes * 4) / 3);
 }
 
+/** Each key as a KeyObject, made once: from a Buffer, Node.js makes one per cipher (a link per item). */
+const keyObjects = new WeakMap<SealingKey, KeyObject>();
+
+function keyObjectOf(key: SealingKey): KeyObject {
+	let made = keyObjects.get(key);
+	if (made === undefined) {
+		made = createSecretKey(key.key);
+		keyObjects.set(key, made);
+	}
+	return made;
+}
+
 export function sealTicket(key: SealingKey, ticket: Ticket): string {
 	const header = Buffer.concat([Buffer.from([VERSION]), key.keyId]);
 	const iv = randomBytes(IV_BYTES);
-	const cipher = createCipheriv('aes-256-gcm', key.key, iv, { authTagLength: TAG_BYTES });
+	const cipher = createCipheriv('aes-256-gcm', keyObjectOf(key), iv, { authTagLength: TAG_BYTES });
 	cipher.setAAD(header);
 	const plain = plainOf(ticket);
 	const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);

@@ -113,18 +113,19 @@ async function readAnswer(
 	const contentType = headerText(raw.headers, 'content-type') ?? '';
 	const transient = transientStatus(raw.statusCode) !== undefined;
 	const maxBytes = transient ? MAX_TRANSIENT_BYTES : MAX_RESPONSE_BYTES;
-	const tooLarge = new BodyTooLargeError(MAX_RESPONSE_BYTES);
+	// Made only when needed: an Error captures a stack, a cost paid per answer otherwise.
+	const tooLarge = () => new BodyTooLargeError(MAX_RESPONSE_BYTES);
 	let text: string;
 	try {
 		// An announced size over the limit is refused before a byte of it is read.
-		if (Number(headerText(raw.headers, 'content-length')) > maxBytes) throw tooLarge;
+		if (Number(headerText(raw.headers, 'content-length')) > maxBytes) throw tooLarge();
 		text = await limit.race(readText(raw.body, maxBytes, limit.signal));
 	} catch (error) {
 		if (!(error instanceof BodyTooLargeError)) {
 			throw transportError(node, endpoint, call, limit, error, itemIndex);
 		}
 		discard(raw.body);
-		if (!transient) throw transportError(node, endpoint, call, limit, tooLarge, itemIndex);
+		if (!transient) throw transportError(node, endpoint, call, limit, tooLarge(), itemIndex);
 		text = '';
 	}
 	return {

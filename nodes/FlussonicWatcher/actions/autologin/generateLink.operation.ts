@@ -198,8 +198,9 @@ export async function execute(
 		let expiresAt = Date.now() + readLinkValidityMinutes(this, itemIndex) * 60_000;
 		if (request.validTill === undefined) request.validTill = new Date(expiresAt);
 		else expiresAt = Math.min(expiresAt, request.validTill.getTime());
+		const id = newTicketId();
 		const ticket = (login: string, token: string) => ({
-			id: newTicketId(),
+			id,
 			page,
 			login,
 			token,
