@@ -137,7 +137,16 @@ describe('strict base64url', () => {
 });
 
 test('the sealed length is known before the key: exactly what sealing gives, for any text', () => {
-	const logins = ['', 'a', 'ab', 'abc', 'médecin', '日本語のユーザー', 'x'.repeat(301), '"\\\u0001'];
+	const logins = [
+		'',
+		'a',
+		'ab',
+		'abc',
+		'médecin',
+		'日本語のユーザー',
+		'x'.repeat(301),
+		'"\\\u0001',
+	];
 	for (const login of logins) {
 		for (const token of ['', 't', 'tok', `${login}:1795000000:ab12`]) {
 			const made = ticket({ login, token, page: `/webhook/${login}` });
