@@ -18,9 +18,10 @@
 /** Where every pace starts: polite to a small server, and one round trip away from more. */
 export const INITIAL_LIMIT = 10;
 /**
- * Answers up to this many times the reference answer time count as "as fast as before". 2 let the
- * limit settle at 3x a small server's knee; below 1.5 the client's own CPU (each answer waits for
- * the others on the event loop) reads as a slower server and holds a healthy run back.
+ * Answers up to this many times the reference answer time count as "as fast as before". With 2 the
+ * limit reached 35-36 in flight on the bench's queueing server (knee 8-16) and healthy runs were no
+ * faster (docs/benchmark.md, run H); values below 1.5 were not measured. Each answer's time also
+ * holds its wait for n8n's busy event loop, which the pace cannot tell from a slower server.
  */
 const TOLERANCE = 1.5;
 /** Headroom added per answer: what lets the limit grow while answer times hold. */
