@@ -11,8 +11,17 @@ export function delay(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A TCP port that is free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
+/**
+ * Ports `freePort()` handed out, newest last. The kernel may offer a port again as soon as the
+ * probe closes it, and a port is only taken once its process listens, seconds later (n8n's main,
+ * its task broker, a worker's health port are chosen before any of them starts): without this
+ * memory two of them could get the same port and one would die of EADDRINUSE at start.
+ */
+const handedOut = new Set<number>();
+/** Far more than one test file uses at once, far fewer than the ~14,000 ports `listen(0)` picks from. */
+const REMEMBERED_PORTS = 2_000;
+
+function probePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = net.createServer();
 		server.unref();
@@ -30,18 +39,16 @@ export function freePort(): Promise<number> {
 	});
 }
 
-/**
- * Free ports that also differ from each other: `freePort()` may offer a port again until something
- * listens on it.
- */
-export function distinctFreePorts(): () => Promise<number> {
-	const taken = new Set<number>();
-	return async () => {
-		let p = await freePort();
-		while (taken.has(p)) p = await freePort();
-		taken.add(p);
-		return p;
-	};
+/** A TCP port that is free on 127.0.0.1 right now and that this process has not handed out lately. */
+export async function freePort(): Promise<number> {
+	let port = await probePort();
+	while (handedOut.has(port)) port = await probePort();
+	handedOut.add(port);
+	if (handedOut.size > REMEMBERED_PORTS) {
+		const oldest = handedOut.values().next().value;
+		if (oldest !== undefined) handedOut.delete(oldest);
+	}
+	return port;
 }
 
 export function killGroup(pid: number, signal: NodeJS.Signals): boolean {

@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { distinctFreePorts } from '../process';
+import { freePort } from '../process';
 import { processesIn, processTreeMemory } from '../procfs';
 import type { HostVersion } from './host/install';
 import { onceForNoise } from './logs';
@@ -117,7 +117,7 @@ export class N8nCluster {
 			const version = options.version ?? '2.41.3';
 			const packageDir = snapshotPackage(options.packageDir, path.join(folder, 'package'));
 			const encryptionKey = randomBytes(24).toString('hex');
-			const port = distinctFreePorts();
+			const port = freePort;
 			const postgresPort = await port();
 			const redisPort = await port();
 			const postgres = await Postgres.spawn({

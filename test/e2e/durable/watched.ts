@@ -110,7 +110,9 @@ export async function startWatched(
 		await stack.n8n.activate(WORKFLOW_ID);
 		await stack.start();
 	} catch (error) {
-		throw new Error(`${kind}: ${String(error)}\n${stack.recentLog()}`);
+		// The reason again after the logs: CI shows the head and the tail of a long failure only.
+		const reason = `${kind}: ${String(error).split('\n')[0]}`;
+		throw new Error(`${kind}: ${String(error)}\n${stack.recentLog()}\n=> ${reason}`);
 	}
 	console.log(`durable e2e ${kind}: n8n up in ${((Date.now() - began) / 1000).toFixed(1)} s`);
 	return run;
