@@ -121,8 +121,18 @@ export function pacingOf(
 	return { pacing: { pace, ceiling: readConcurrency(ctx) }, retries: true };
 }
 
+/**
+ * An execution, not a picker: only an execution has per-run options, a pace and a cancel signal.
+ * n8n gives both the same helpers, so the cancel signal's getter is what tells them apart.
+ */
+export function isExecution(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+): ctx is IExecuteFunctions {
+	return 'getExecutionCancelSignal' in ctx;
+}
+
 export function readTimeoutSeconds(ctx: IExecuteFunctions | ILoadOptionsFunctions): number {
-	if (!('getExecutionCancelSignal' in ctx)) return EDITOR_TIMEOUT_SECONDS;
+	if (!isExecution(ctx)) return EDITOR_TIMEOUT_SECONDS;
 	return readWholeNumber(
 		ctx,
 		'timeout',
@@ -136,6 +146,6 @@ export function readTimeoutSeconds(ctx: IExecuteFunctions | ILoadOptionsFunction
 export function cancelSignalOf(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 ): AbortSignal | undefined {
-	if (!('getExecutionCancelSignal' in ctx)) return undefined;
+	if (!isExecution(ctx)) return undefined;
 	return ctx.getExecutionCancelSignal() as AbortSignal | undefined;
 }

@@ -11,6 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import {
 	cancelSignalOf,
 	DEFAULT_CONCURRENCY,
+	isExecution,
 	pacingOf,
 	readTimeoutSeconds,
 } from '../../shared/runOptions';
@@ -123,16 +124,16 @@ export async function openDurstSession(
 	const node = ctx.getNode();
 	const account = readAccount(node, await ctx.getCredentials(CREDENTIAL_TYPE));
 	const endpoint = durstEndpoint(account, readTimeoutSeconds(ctx), cancelSignalOf(ctx));
-	const isExecution = 'getExecutionCancelSignal' in ctx;
+	const execution = isExecution(ctx);
 	// Pickers have no options: a person is waiting, retries are enough.
 	Object.assign(
 		endpoint,
-		isExecution
+		execution
 			? pacingOf(ctx, DURST.product, account.baseUrl, credentialKey(node, account))
 			: { retries: true },
 	);
 	// An execution's items need not wait for the token's sealing: route() settles before returning.
-	return sessionOn(ctx, account, endpoint, isExecution);
+	return sessionOn(ctx, account, endpoint, execution);
 }
 
 /** A poll has no per-item options and no cancel signal: the trigger gives its time limit. */

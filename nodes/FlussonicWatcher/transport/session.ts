@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { cancelSignalOf, pacingOf, readTimeoutSeconds } from '../../shared/runOptions';
+import { cancelSignalOf, isExecution, pacingOf, readTimeoutSeconds } from '../../shared/runOptions';
 import type { Endpoint, Send } from '../../shared/transport/call';
 import { SecretSet } from '../../shared/transport/secrets';
 import { normalizeServerUrl } from '../../shared/url';
@@ -111,7 +111,7 @@ export async function openWatcherSession(ctx: Context): Promise<WatcherSession> 
 	// Pickers have no options: a person is waiting, retries are enough.
 	Object.assign(
 		endpoint,
-		'getExecutionCancelSignal' in ctx
+		isExecution(ctx)
 			? pacingOf(ctx, WATCHER.product, endpoint.baseUrl, credential.id || credential.name)
 			: { retries: true },
 	);
