@@ -1,0 +1,29 @@
+/**
+ * The real pace in the discrete-event model of one n8n process (tools/pacing/model.ts): a client
+ * whose answers report a round trip late, which the rounds of pace.test.ts do not have. The model's
+ * time is simulated, so these are not timed tests: the figures are the model's, deterministic.
+ */
+import { DEFAULT_MODEL, runModel } from '../../tools/pacing/model';
+
+jest.setTimeout(60_000);
+
+describe('pace in the model of one n8n process', () => {
+	it('a queueing server (4 places, 20 ms) behind 20 ms of network: as fast as its places allow', async () => {
+		const result = await runModel(DEFAULT_MODEL);
+		// 1,000 answers of 20 ms through 4 places take 5 s at least. The peak is not asserted: here
+		// the limit swings 11-26 (answers report a round trip late; docs/benchmark.md, run J), and
+		// what stopped the swing in the model slowed the benchmark's healthy server.
+		expect(result.ms).toBeLessThan(5_000 * 1.05);
+		expect(result.peak).toBeGreaterThanOrEqual(4);
+	});
+
+	it('a healthy server: the limit still grows to what the client can send', async () => {
+		const cpuBound = await runModel({ ...DEFAULT_MODEL, k: 1_000, netMs: 0, cpuMs: 0.7 });
+		// 1.4 ms of client CPU per item: 1,400 ms at least whatever the pace does.
+		expect(cpuBound.ms).toBeLessThan(1_400 * 1.1);
+		const light = await runModel({ ...DEFAULT_MODEL, k: 1_000, netMs: 0, cpuMs: 0.3 });
+		// 0.6 ms per item: 600 ms at least; the pace must keep 40 or more in flight to get near it.
+		expect(light.ms).toBeLessThan(600 * 1.25);
+		expect(light.peak).toBeGreaterThanOrEqual(40);
+	});
+});
