@@ -10,11 +10,13 @@ jest.setTimeout(60_000);
 describe('pace in the model of one n8n process', () => {
 	it('a queueing server (4 places, 20 ms) behind 20 ms of network: as fast as its places allow', async () => {
 		const result = await runModel(DEFAULT_MODEL);
-		// 1,000 answers of 20 ms through 4 places take 5 s at least. The peak is not asserted: here
-		// the limit swings 11-26 (answers report a round trip late; docs/benchmark.md, run J), and
-		// what stopped the swing in the model slowed the benchmark's healthy server.
-		expect(result.ms).toBeLessThan(5_000 * 1.05);
+		// 1,000 answers of 20 ms through 4 places take 5 s at least. 8 in flight (4 at the server, 4
+		// on the network) lose 5% of that to the client's own turns; 16, tried now and then, do not
+		// bring 10% more answers per second, so 8 stay (before the steps of answers per second, the
+		// limit swung 11-26 here: docs/benchmark.md, runs J and K).
+		expect(result.ms).toBeLessThan(5_000 * 1.1);
 		expect(result.peak).toBeGreaterThanOrEqual(4);
+		expect(result.peak).toBeLessThanOrEqual(16);
 	});
 
 	it('a healthy server: the limit still grows to what the client can send', async () => {

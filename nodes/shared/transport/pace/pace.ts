@@ -1,22 +1,28 @@
 /**
  * How many requests one server gets at a time, found while the requests run: a concurrency limit
- * that grows while answers come back as fast as they did when few were in flight, and shrinks at
- * once when the server says it is busy or when answers slow down.
+ * that grows while more requests in flight bring more answers per second, and shrinks at once when
+ * the server says it is busy.
  *
- * The rule is that of Netflix's concurrency-limits `Gradient2Limit` (a gradient of answer times,
- * smoothed, plus a little headroom) with two changes, and TCP's multiplicative decrease on loss:
- * - The reference answer time is the lowest of the recent ones (as TCP Vegas and BBR use), not a
- *   long average: an average drifts up while the server is kept busy, and the limit with it. A
- *   lowest that rises is checked as BBR does (ProbeRTT): for a few answers only half of the
- *   limit goes out, and what those take is the new reference. A new pace does that once after its
- *   first answers, which carry the set-up of connections.
- * - A refusal (429, 503, a reset, a timeout) cuts the limit by DECREASE, once per round: refusals of
- *   requests sent before the last cut are the same congestion and do not cut again (TCP's rule of
- *   one decrease per window), so a burst of 50 refusals does not drive the limit to 1.
+ * Two rules, one after the other:
+ * - Until the server's first refusal, steps of answers per second (./steps): twice the limit is
+ *   tried and kept only if it brings more answers per second. Answer time alone could not tell a
+ *   healthy server from one that serves a few at a time (docs/benchmark.md, run K).
+ * - After it, TCP's: a refusal (429, 503, a reset, a timeout) cuts the limit by DECREASE, once per
+ *   round: refusals of requests sent before the last cut are the same congestion and do not cut
+ *   again, so a burst of 50 refusals does not drive the limit to 1. Between refusals the limit grows
+ *   by about one place per round trip while answers keep their time: the gradient of Netflix's
+ *   concurrency-limits `Gradient2Limit`, against the lowest recent answer time (as TCP Vegas and BBR
+ *   use), re-measured as BBR does (ProbeRTT) when it seems to rise: for a few answers only half of
+ *   the limit goes out, and what those take is the new reference.
  */
 
-/** Where every pace starts: polite to a small server, and one round trip away from more. */
-export const INITIAL_LIMIT = 10;
+import { StepSearch } from './steps';
+
+/**
+ * Where every pace starts: polite to a small server. Its first trial doubles it, so a server that
+ * serves 4-8 at a time sees at most 16 (the benchmark's queueing server: knee 8).
+ */
+export const INITIAL_LIMIT = 8;
 /**
  * Answers up to this many times the reference answer time count as "as fast as before". With 2 the
  * limit reached 35-36 in flight on the bench's queueing server (knee 8-16) and healthy runs were no
@@ -24,7 +30,7 @@ export const INITIAL_LIMIT = 10;
  * holds its wait for n8n's busy event loop, which the pace cannot tell from a slower server.
  */
 const TOLERANCE = 1.5;
-/** Headroom added per answer: what lets the limit grow while answer times hold. */
+/** Headroom added per round trip after a refusal: what lets the limit grow again while answer times hold. */
 const HEADROOM = 4;
 /** Each answer moves the limit this far towards its estimate: steady, but a round trip or two to grow. */
 const SMOOTHING = 0.2;
@@ -41,9 +47,9 @@ const PROBE_ANSWERS = 8;
 /** The share of the limit sent during a probe: few enough for a server's line to drain. */
 const PROBE_SHARE = 0.5;
 /**
- * Answers after which a new pace measures the server once with few in flight: the first answers
- * carry the set-up of connections and a cold process, and a reference taken from them let the limit
- * grow past a small server's knee (peak 34 in flight at a knee of 8, bench of 2026-12-02).
+ * Answers after the first refusal after which the pace measures the server once with few in
+ * flight: a reference taken from a new pace's first answers (the set-up of connections, a cold
+ * process) let the gradient grow past a small server's knee (peak 34 at a knee of 8, 2026-12-02).
  */
 const WARMUP = INITIAL_LIMIT;
 /** A pace unused this long starts low again: the server may be another by now. */
@@ -102,11 +108,15 @@ export class Pace {
 	private probeAnswers = 0;
 	private probeMin = Number.POSITIVE_INFINITY;
 	private lastUsed = 0;
+	/** Until the server's first refusal the limit is found by answers per second (./steps). */
+	private search: StepSearch | undefined;
 
 	constructor(
 		private readonly maxLimit: number,
 		private readonly now: () => number = Date.now,
-	) {}
+	) {
+		this.search = new StepSearch(INITIAL_LIMIT, now());
+	}
 
 	/**
 	 * Waits for a place, first come first served. `ceiling` (the caller's Max Concurrent Requests)
@@ -154,7 +164,7 @@ export class Pace {
 	release(slot: Slot, outcome: Outcome): void {
 		this.inFlight = Math.max(0, this.inFlight - 1);
 		this.lastUsed = this.now();
-		if (outcome.kind === 'answer') this.learn(slot, outcome.ms);
+		if (outcome.kind === 'answer') this.learn(slot, outcome.ms, this.waiters.length > 0);
 		else if (outcome.kind === 'refused') this.cut(slot);
 		this.wake();
 	}
@@ -187,6 +197,7 @@ export class Pace {
 		this.windowCount = 0;
 		this.probing = false;
 		this.warmed = false;
+		this.search = new StepSearch(this.estimate, this.now());
 	}
 
 	private take(): Slot {
@@ -206,8 +217,15 @@ export class Pace {
 		return Math.min(this.windowMin, this.lastWindowMin);
 	}
 
-	private learn(slot: Slot, ms: number): void {
+	private learn(slot: Slot, ms: number, full: boolean): void {
 		const sample = Math.max(1, ms);
+		if (this.search) {
+			// The answer times are kept for the rule that follows the first refusal.
+			this.windowMin = Math.min(this.windowMin, sample);
+			const ceiling = Math.min(this.maxLimit, this.ceilingSeen);
+			this.estimate = this.bounded(this.search.answered(slot, sample, this.now(), full, ceiling));
+			return;
+		}
 		if (this.probing) {
 			if (slot.probe) this.probed(sample);
 			// The limit holds while the server is measured.
@@ -224,11 +242,9 @@ export class Pace {
 		// Few in flight say nothing about whether more would be served as fast: do not grow on them.
 		if (slot.inFlight < this.estimate / 2) return;
 		const gradient = Math.max(MIN_GRADIENT, Math.min(1, (TOLERANCE * this.reference()) / sample));
-		// Before the server's first refusal the headroom comes with every answer (the limit grows by
-		// most of itself per round trip, as TCP's slow start); after it, once per round trip
-		// (congestion avoidance): a server that said "busy" at 9 is not asked for 9 again at once.
-		const headroom = this.round === 0 ? HEADROOM : HEADROOM / this.estimate;
-		const target = this.estimate * gradient + headroom;
+		// The headroom comes once per round trip (TCP's congestion avoidance): a server that said
+		// "busy" at 9 is not asked for 9 again at once.
+		const target = this.estimate * gradient + HEADROOM / this.estimate;
 		this.estimate = this.bounded(this.estimate * (1 - SMOOTHING) + target * SMOOTHING);
 	}
 
@@ -263,6 +279,7 @@ export class Pace {
 		// A refusal met with few in flight (a sequential trigger, one slow report) says little about
 		// the load this pace puts on the server: the same gate as for growing.
 		if (slot.inFlight < this.estimate / 2) return;
+		this.search = undefined;
 		this.round += 1;
 		this.estimate = this.bounded(this.estimate * DECREASE);
 	}
