@@ -132,6 +132,37 @@ describe('Several Webhook Processes: confirmed use', () => {
 		expect((await b.post(page, x)).item?.outcome).toBe('alreadyUsed');
 	}, 30_000);
 
+	test('a process that saw the mark, asked by a copy that lost it, holds its maker instead of refusing', async () => {
+		const [x, y] = await a.links(`${BASE}/confirmed`, 15, 2);
+		const stale = copy();
+		const holdX = await a.post(page, x);
+		// B loads X's mark and claim with another visit, so B remembers X used.
+		await b.post(page, y);
+		await wait(holdForm(holdX).waitMs);
+		// X's confirmation reaches B with a copy that lost both (a save of an older copy won).
+		const atB = await b.post(page, x, 'finish', { body: holdForm(holdX).body, loaded: stale });
+		expect(atB.item?.outcome).toBeUndefined();
+		expect(atB.html).toContain('id="finish"');
+		expect((await finishOn([a, b], page, x, atB)).item?.outcome).toBe('loggedIn');
+		expect((await b.post(page, x)).item?.outcome).toBe('alreadyUsed');
+	}, 30_000);
+
+	test('a process that saw the link redeemed refuses a second claim made where the mark was lost', async () => {
+		const link = await a.link(`${BASE}/confirmed`);
+		const stale = copy();
+		const first = await a.post(page, link);
+		expect((await finishOn([a], page, link, first)).item?.outcome).toBe('loggedIn');
+		// B sees the redeemed entry; later a stale save loses mark and entry, and a process that
+		// never saw the link lets a second visitor claim it.
+		await b.post(page, await a.link(`${BASE}/confirmed`));
+		a.savedStaticData = stale;
+		const second = await (await a.anotherProcess()).post(page, link);
+		expect(second.html).toContain('id="finish"');
+		a.savedStaticData = stale;
+		const refused = await finishOn([b], page, link, second);
+		expect(refused.item?.outcome).toBe('alreadyUsed');
+	}, 30_000);
+
 	test('the same link opened at both processes at once logs in exactly once', async () => {
 		const link = await a.link(`${BASE}/confirmed`);
 		const stale = copy();

@@ -105,6 +105,47 @@ export function withOwnClaims(
 	return result;
 }
 
+/**
+ * The claim this process last saw with each ticket in a loaded copy, per page. A request that
+ * loaded a copy which lost a mark and its claim finds the mark in this process's memory; without
+ * the claim too it could not tell the person who made the claim (to be let through) from a second
+ * visitor of a used link (to be refused).
+ */
+const seenClaims = new LruMap<string, Map<string, string>>(200);
+
+/** Notes the claims of a copy as loaded (before anything is written into it). */
+export function noteClaims(page: string, claims: string): void {
+	if (claims === '') return;
+	let seen = seenClaims.get(page);
+	if (seen === undefined) {
+		seen = new Map();
+		seenClaims.set(page, seen);
+	}
+	for (const entry of entries(claims)) {
+		const hash = entry.slice(0, TICKET_HASH_LENGTH);
+		seen.delete(hash);
+		seen.set(hash, entry.slice(TICKET_HASH_LENGTH, TICKET_HASH_LENGTH + CLAIM_HASH_LENGTH));
+	}
+	for (const hash of seen.keys()) {
+		if (seen.size <= MAX_CLAIMS) break;
+		seen.delete(hash);
+	}
+}
+
+/**
+ * What this process saw of the ticket's claim: `secret`'s, another's (or redeemed), or none. A
+ * secret matching the claim seen proves its holder made it, as its own process would know.
+ */
+export function seenClaimOf(
+	page: string,
+	ticketHash: string,
+	secret: string,
+): 'mine' | 'other' | undefined {
+	const hash = seenClaims.get(page)?.get(ticketHash);
+	if (hash === undefined) return undefined;
+	return hash === claimHashOf(secret) ? 'mine' : 'other';
+}
+
 export function newClaim(): string {
 	return randomBytes(16).toString('base64url');
 }

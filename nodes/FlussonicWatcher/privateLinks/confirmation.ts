@@ -18,7 +18,9 @@ import {
 	claimOf,
 	forgetClaim,
 	isOwnClaim,
+	noteClaims,
 	rememberClaim,
+	seenClaimOf,
 	storedClaims,
 	withClaim,
 	withRedeemed,
@@ -34,9 +36,10 @@ export function claimTicket(
 	now: number,
 ): TicketState {
 	const hash = hashOf(ticketId);
-	const state = useTicket(data, page, ticketId, expiresAt, now, (claims) =>
-		withClaim(claims, hash, secret, now),
-	);
+	const state = useTicket(data, page, ticketId, expiresAt, now, (claims) => {
+		noteClaims(page, claims);
+		return withClaim(claims, hash, secret, now);
+	});
 	if (state === 'unused') rememberClaim(page, hash, secret, now);
 	return state;
 }
@@ -64,12 +67,16 @@ export function confirmTicket(
 	// Read before anything is written back: the copy n8n loaded, not this process's memory.
 	const loaded = loadedPage(data, page, now);
 	const claims = storedClaims(pagesOf(data.global)[page], now);
+	const seen = seenClaimOf(page, hash, secret);
+	noteClaims(page, claims);
 	const claim = claimOf(claims, hash, secret);
+	const maker = isOwnClaim(page, hash, secret, now) || seen === 'mine';
 	if (holds(loaded.u, hash)) {
 		if (claim === undefined) {
 			// The mark was written back without its claim. Only the claim's maker may restore it:
 			// anyone else holding the link could otherwise claim a used one.
-			if (isOwnClaim(page, hash, secret, now)) {
+			if (seen === 'other') return { state: 'alreadyUsed' };
+			if (maker) {
 				markUsed(data, page, ticketId, expiresAt, now, withClaim(claims, hash, secret, now));
 			}
 			return { state: 'wait', waitMs: CONFIRM_AFTER_MS };
@@ -84,8 +91,13 @@ export function confirmTicket(
 	// Not in the loaded copy: a save lost the mark, or it was never made. This process may know
 	// it used by someone else; otherwise the mark is made again with this claim, and waited for.
 	const known = remembered(data, page, now);
-	if (holds(known.u, hash) && !isOwnClaim(page, hash, secret, now)) {
-		return { state: 'alreadyUsed' };
+	if (holds(known.u, hash) && !maker) {
+		if (seen === 'other') return { state: 'alreadyUsed' };
+		// Marked, but whose claim it carried is not known here: the mark goes back alone, and the
+		// process that made the claim writes the claim back with its next save (withOwnClaims).
+		// Refusing here refused a genuine first login (1 of 200 in the webhook-process e2e).
+		markUsed(data, page, ticketId, expiresAt, now, claims);
+		return { state: 'wait', waitMs: CONFIRM_AFTER_MS };
 	}
 	const state = stateOf(known, hash, expiresAt);
 	if (state === 'memoryFull') return { state };
