@@ -37,6 +37,11 @@ async function drive(
 	return limits;
 }
 
+/** The limits with repeats in a row dropped: the steps a pace went through. */
+function runs(limits: number[]): number[] {
+	return limits.filter((limit, i) => i === 0 || limit !== limits[i - 1]);
+}
+
 /** A fake clock for a pace, and rounds on it: how a pace learns answers per second. */
 class Timed {
 	now = 1_000_000;
@@ -101,7 +106,37 @@ describe('pace', () => {
 			return (rounds <= 16 ? 40 : 0) + 20 * Math.max(1, inFlight / 4);
 		});
 		expect(Math.max(...limits)).toBe(16);
-		expect(limits[limits.length - 1]).toBe(8);
+		expect(limits.slice(-100).filter((limit) => limit === 8).length).toBeGreaterThan(60);
+	});
+
+	it('gives a first trial that paid for new connections a second step at once', async () => {
+		const timed = new Timed();
+		// A healthy server; the first 8 rounds at 16 in flight (one step) also open 8 connections.
+		let coldRounds = 0;
+		const limits = await timed.run(100, 300, (inFlight) => {
+			if (inFlight === 16 && coldRounds < 8) {
+				coldRounds += 1;
+				return 80;
+			}
+			return 20;
+		});
+		// Not back to 8 between the two trials of 16 (a step at 8 takes 16 rounds here).
+		expect(runs(limits)).toEqual([8, 16, 32, 64, 100]);
+	});
+
+	it('keeps its first trial only when a second step confirms it: one lucky step at 16 is not kept', async () => {
+		const timed = new Timed();
+		// Serves 8 at a time; the first step at 16 happens to be answered as fast as 8.
+		let luckyRounds = 0;
+		const limits = await timed.run(100, 400, (inFlight) => {
+			if (inFlight === 16 && luckyRounds < 8) {
+				luckyRounds += 1;
+				return 20;
+			}
+			return 20 * Math.max(1, inFlight / 8);
+		});
+		expect(luckyRounds).toBe(8);
+		expect(Math.max(...limits)).toBe(16);
 	});
 
 	it('cuts once for a round of refusals, not once per refusal', async () => {

@@ -12,7 +12,9 @@
  * healthy one, answers take longer as more are in flight (n8n's event loop and the server's queue up
  * requests alike) and still more answers come per second, up to 200 in flight (+10% per doubling);
  * on one that serves 4 at a time, answers take longer and no more come beyond about 8 (+3% from 8 to
- * 16). Answers per second tell them apart.
+ * 16). Answers per second tell them apart, with steps of 16 answers varying by +-15%: the first
+ * keep therefore needs two steps that beat the kept rate (run L: 16 kept on one lucky step put trials
+ * of 32 on the queueing server in run K).
  */
 
 /** How far a trial raises the limit. */
@@ -27,6 +29,8 @@ const STEPS_BETWEEN_TRIALS = 4;
 const FULL_SHARE = 0.8;
 /** A request counts for a step when it went out with at least this share of the step's limit in flight. */
 const FILLED = 0.9;
+/** Trial steps in a row that must beat the kept rate before the first trial is kept. */
+const CONFIRMATIONS = 2;
 
 /** What a step needs of a request: when it went out and how many were in flight with it. */
 interface Slot {
@@ -41,6 +45,8 @@ export class StepSearch {
 	private trial = false;
 	/** The limit of the last trial that was not kept. */
 	private failedAt: number | undefined;
+	/** Trial steps in a row that beat the kept rate (the first keep needs CONFIRMATIONS of them). */
+	private passes = 0;
 	/**
 	 * Two steps before the first trial, the second its measure: the first answers of a new pace carry
 	 * the set-up of connections and a cold process, and a trial measured against them looked better
@@ -56,7 +62,11 @@ export class StepSearch {
 	private inFlightSum = 0;
 	private readonly times: number[] = [];
 
-	constructor(limit: number, now: number) {
+	constructor(
+		private readonly initial: number,
+		now: number,
+	) {
+		const limit = initial;
 		this.kept = limit;
 		this.limit = limit;
 		this.begin(limit, now);
@@ -81,7 +91,11 @@ export class StepSearch {
 		}
 		this.judge(this.inFlightSum / this.answers / median(this.times));
 		let next = Math.min(this.kept, ceiling);
-		if (this.stepsSinceTrial >= STEPS_BETWEEN_TRIALS && ceiling > this.kept) {
+		if (this.trial) {
+			// A trial that needs another step (its confirmation, or its second chance) goes on.
+			next = Math.min(ceiling, this.limit);
+			if (next <= this.kept) this.trial = false;
+		} else if (this.stepsSinceTrial >= STEPS_BETWEEN_TRIALS && ceiling > this.kept) {
 			next = Math.min(ceiling, this.kept * STEP_FACTOR);
 			this.trial = true;
 		}
@@ -95,20 +109,30 @@ export class StepSearch {
 			this.stepsSinceTrial += 1;
 			return;
 		}
-		this.trial = false;
 		if (rate > this.keptRate * (1 + STEP_GAIN)) {
+			this.passes += 1;
+			// The first keep is confirmed by a second step: it decides whether a server that serves a
+			// few at a time sees twice or four times its knee (the benchmark's queueing server kept 16
+			// on one lucky step, then tried 32). Later keeps follow a server that has shown it scales.
+			if (this.kept === this.initial && this.passes < CONFIRMATIONS) return;
+			this.trial = false;
+			this.passes = 0;
 			this.kept = this.limit;
 			this.keptRate = rate;
 			// Kept: the next trial follows at once, measured against this one.
 			this.stepsSinceTrial = STEPS_BETWEEN_TRIALS;
-		} else if (this.failedAt !== this.limit) {
-			// A limit's first trial also pays for its new connections and cold code (its answers took
-			// twice as long as the same limit's later trials in the benchmark): it gets a second one soon.
-			this.failedAt = this.limit;
-			this.stepsSinceTrial = STEPS_BETWEEN_TRIALS - 1;
-		} else {
-			this.stepsSinceTrial = 0;
+			return;
 		}
+		this.passes = 0;
+		if (this.failedAt !== this.limit) {
+			// A limit's first trial also pays for its new connections and cold code (its answers took
+			// twice as long as the same limit's later trials in the benchmark): it gets a second one at
+			// once, against the same kept rate.
+			this.failedAt = this.limit;
+			return;
+		}
+		this.trial = false;
+		this.stepsSinceTrial = 0;
 	}
 
 	private begin(limit: number, now: number): void {
