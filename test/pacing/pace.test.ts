@@ -270,4 +270,28 @@ describe('pace', () => {
 		pace.release(held, { kind: 'none' });
 		expect(pace.idle).toBe(true);
 	});
+
+	it('lets the waiters of a canceled execution go, and only those, with one listener per execution', async () => {
+		const pace = new Pace(200);
+		const held = await pace.acquire(1);
+		const canceled = new AbortController();
+		const other = new AbortController();
+		let listeners = 0;
+		const add = canceled.signal.addEventListener.bind(canceled.signal);
+		canceled.signal.addEventListener = (...args: Parameters<typeof add>) => {
+			listeners += 1;
+			add(...args);
+		};
+		const gone = [1, 2, 3].map(async () => await pace.acquire(1, canceled.signal));
+		const staying = pace.acquire(1, other.signal);
+		const last = pace.acquire(1, canceled.signal);
+		expect(listeners).toBe(1);
+		canceled.abort();
+		for (const waiting of [...gone, last]) await expect(waiting).rejects.toThrow('canceled');
+		expect(pace.snapshot()).toMatchObject({ inFlight: 1, waiting: 1 });
+		pace.release(held, { kind: 'none' });
+		const slot = await staying;
+		pace.release(slot, { kind: 'none' });
+		expect(pace.idle).toBe(true);
+	});
 });

@@ -22,13 +22,17 @@ const REFUSED_FRESH_MS = 5 * 60 * 1000;
 
 /** One credential's refused tokens; `memKey` names the credential and its password. */
 export class RefusedTokens {
+	/** The last token's key: every item asks about the same token, and a hash per item showed in profiles. */
+	private last: { token: string; key: string } | undefined;
+
 	constructor(
 		private readonly memKey: string,
 		private readonly now: () => number,
 	) {}
 
 	private key(token: string): string {
-		return `${this.memKey}:${sha256(token)}`;
+		if (this.last?.token !== token) this.last = { token, key: `${this.memKey}:${sha256(token)}` };
+		return this.last.key;
 	}
 
 	/** The server refused `token`: it is never taken from static data again. */

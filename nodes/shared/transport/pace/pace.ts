@@ -83,7 +83,6 @@ interface Waiter {
 	grant: (slot: Slot) => void;
 	fail: (error: Error) => void;
 	signal?: AbortSignal;
-	onAbort?: () => void;
 }
 
 export interface PaceSnapshot {
@@ -97,7 +96,13 @@ export class Pace {
 	private estimate = INITIAL_LIMIT;
 	private inFlight = 0;
 	private round = 0;
-	private readonly waiters: Waiter[] = [];
+	private waiters: Waiter[] = [];
+	/**
+	 * One abort listener per execution's signal while any of its callers wait, not one per waiting
+	 * request: Node walks a signal's listeners to remove one, and an execution of 1,000 items had
+	 * up to 1,000 waiting on the same signal.
+	 */
+	private readonly watched = new Map<AbortSignal, { count: number; onAbort: () => void }>();
 	private windowMin = Number.POSITIVE_INFINITY;
 	private lastWindowMin = Number.POSITIVE_INFINITY;
 	private windowCount = 0;
@@ -138,19 +143,15 @@ export class Pace {
 		if (this.waiters.length === 0 && this.inFlight < this.allowed()) return this.take();
 		return await new Promise<Slot>((grant, fail) => {
 			const waiter: Waiter = { grant, fail, signal, retry };
-			const leave = (error: Error) => {
+			if (signal) this.watch(signal);
+			void expired?.then(() => {
 				const index = this.waiters.indexOf(waiter);
 				if (index < 0) return;
 				this.waiters.splice(index, 1);
-				if (waiter.onAbort) signal?.removeEventListener('abort', waiter.onAbort);
-				fail(error);
+				this.unwatch(signal);
+				fail(new NoPlaceInTime('no place before the time limit'));
 				this.wake();
-			};
-			if (signal) {
-				waiter.onAbort = () => leave(new Error(CANCELED));
-				signal.addEventListener('abort', waiter.onAbort, { once: true });
-			}
-			void expired?.then(() => leave(new NoPlaceInTime('no place before the time limit')));
+			});
 			if (retry) {
 				const firstTry = this.waiters.findIndex((other) => !other.retry);
 				this.waiters.splice(firstTry < 0 ? this.waiters.length : firstTry, 0, waiter);
@@ -208,9 +209,38 @@ export class Pace {
 	private wake(): void {
 		while (this.waiters.length > 0 && this.inFlight < this.allowed()) {
 			const waiter = this.waiters.shift() as Waiter;
-			if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+			this.unwatch(waiter.signal);
 			waiter.grant(this.take());
 		}
+	}
+
+	private watch(signal: AbortSignal): void {
+		const entry = this.watched.get(signal);
+		if (entry) {
+			entry.count += 1;
+			return;
+		}
+		const onAbort = () => this.dropCanceled(signal);
+		this.watched.set(signal, { count: 1, onAbort });
+		signal.addEventListener('abort', onAbort, { once: true });
+	}
+
+	private unwatch(signal: AbortSignal | undefined): void {
+		const entry = signal && this.watched.get(signal);
+		if (!signal || !entry) return;
+		entry.count -= 1;
+		if (entry.count > 0) return;
+		this.watched.delete(signal);
+		signal.removeEventListener('abort', entry.onAbort);
+	}
+
+	/** An execution was canceled: its waiting callers go, without a place. */
+	private dropCanceled(signal: AbortSignal): void {
+		this.watched.delete(signal);
+		const canceled = this.waiters.filter((waiter) => waiter.signal === signal);
+		this.waiters = this.waiters.filter((waiter) => waiter.signal !== signal);
+		for (const waiter of canceled) waiter.fail(new Error(CANCELED));
+		this.wake();
 	}
 
 	private reference(): number {
