@@ -25,44 +25,11 @@ import { WATCHER_SPECIAL_LOGIN } from '../../tools/simulators/watcher';
 import type { ExampleWorkflow } from '../../tools/n8n/examples';
 import { EXAMPLE_IDS, loadWorkflows } from '../../tools/n8n/examples';
 import { SCREENSHOTS, useLinkFlowHost } from './linkFlow';
-import type { HostVersion, N8nHost } from '../../tools/n8n/n8nHost';
+import { sqliteRows } from './sqlite';
+import type { HostVersion } from '../../tools/n8n/n8nHost';
 import { HOST_VERSIONS } from '../../tools/n8n/n8nHost';
 
 jest.setTimeout(300_000);
-
-interface SqliteDatabase {
-	all(sql: string, params: unknown[], done: (error: Error | null, rows: unknown[]) => void): void;
-	close(done: (error: Error | null) => void): void;
-}
-interface Sqlite3 {
-	OPEN_READONLY: number;
-	Database: new (file: string, mode: number, done: (error: Error | null) => void) => SqliteDatabase;
-}
-
-/** Reads n8n's SQLite database while n8n runs, with the sqlite3 module of the host itself. */
-async function sqliteRows(
-	host: N8nHost,
-	sql: string,
-	params: unknown[] = [],
-): Promise<IDataObject[]> {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports -- the host's own sqlite3 driver, found at run time
-	const sqlite3 = require(path.join(host.paths.dir, 'node_modules', 'sqlite3')) as Sqlite3;
-	const file = path.join(host.userFolder, '.n8n', 'database.sqlite');
-	const db = await new Promise<SqliteDatabase>((resolve, reject) => {
-		const opened = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) =>
-			error ? reject(error) : resolve(opened),
-		);
-	});
-	try {
-		return await new Promise<IDataObject[]>((resolve, reject) =>
-			db.all(sql, params, (error, rows) =>
-				error ? reject(error) : resolve(rows as IDataObject[]),
-			),
-		);
-	} finally {
-		await new Promise((resolve) => db.close(resolve));
-	}
-}
 
 /** Polls until `check` returns a value (not undefined), up to 15 s. */
 async function eventually<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
@@ -448,13 +415,13 @@ describe.each(HOST_VERSIONS)('n8n %s: chat-bot links in a browser', (version: Ho
 				expiresAt,
 			});
 		const executionsOf = async (workflowId: string) =>
-			await sqliteRows(
+			await sqliteRows<IDataObject>(
 				flow.host,
 				'select e.id as id, length(cast(d.data as blob)) as data, length(cast(d.workflowData as blob)) as workflow, d.data like ? as loggedIn from execution_entity e join execution_data d on d.executionId = e.id where e.workflowId = ? order by e.id',
 				['%"loggedIn"%', workflowId],
 			);
 		const storedRecord = async (workflowId: string, page: string) => {
-			const [row] = await sqliteRows(
+			const [row] = await sqliteRows<IDataObject>(
 				flow.host,
 				'select staticData from workflow_entity where id = ?',
 				[workflowId],

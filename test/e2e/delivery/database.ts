@@ -1,34 +1,6 @@
-/** Reads n8n's SQLite database while n8n runs, with the host's own sqlite3 module. */
-import path from 'node:path';
-
+/** What n8n's SQLite database says of executions, read while n8n runs. */
 import type { N8nHost } from '../../../tools/n8n/n8nHost';
-
-interface SqliteDatabase {
-	all(sql: string, params: unknown[], done: (error: Error | null, rows: unknown[]) => void): void;
-	close(done: (error: Error | null) => void): void;
-}
-interface Sqlite3 {
-	OPEN_READONLY: number;
-	Database: new (file: string, mode: number, done: (error: Error | null) => void) => SqliteDatabase;
-}
-
-async function sqliteRows(host: N8nHost, sql: string, params: unknown[]): Promise<unknown[]> {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports -- the host's own sqlite3 driver, found at run time
-	const sqlite3 = require(path.join(host.paths.dir, 'node_modules', 'sqlite3')) as Sqlite3;
-	const file = path.join(host.userFolder, '.n8n', 'database.sqlite');
-	const db = await new Promise<SqliteDatabase>((resolve, reject) => {
-		const opened = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) =>
-			error ? reject(error) : resolve(opened),
-		);
-	});
-	try {
-		return await new Promise<unknown[]>((resolve, reject) =>
-			db.all(sql, params, (error, rows) => (error ? reject(error) : resolve(rows))),
-		);
-	} finally {
-		await new Promise((resolve) => db.close(resolve));
-	}
-}
+import { sqliteRows } from '../sqlite';
 
 /** The status of each saved execution of `workflowId` (`success`, `error`, `running`, ...), oldest first. */
 export async function executionStates(host: N8nHost, workflowId: string): Promise<string[]> {

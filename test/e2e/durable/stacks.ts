@@ -3,11 +3,11 @@
  * PostgreSQL, and queue mode (main + a worker on PostgreSQL and Redis). Each is seen through the
  * same few reads of n8n's own tables, so the test asks each the same questions.
  */
-import path from 'node:path';
 
 import { N8nCluster } from '../../../tools/n8n/cluster';
 import type { HostVersion, N8nHost } from '../../../tools/n8n/n8nHost';
 import { N8nHost as Host } from '../../../tools/n8n/n8nHost';
+import { sqliteRows } from '../sqlite';
 
 /**
  * The durable scheduler with poll triggers and their cursors in `poller_state`. n8n keeps the
@@ -50,40 +50,6 @@ export interface Stack {
 	/** Saved executions of the workflow, whatever their status. */
 	executions(workflowId: string): Promise<number>;
 	recentLog(): string;
-}
-
-interface SqliteDatabase {
-	all(sql: string, params: unknown[], done: (error: Error | null, rows: unknown[]) => void): void;
-	close(done: (error: Error | null) => void): void;
-}
-interface Sqlite3 {
-	OPEN_READONLY: number;
-	Database: new (file: string, mode: number, done: (error: Error | null) => void) => SqliteDatabase;
-}
-
-/** Reads n8n's SQLite database while n8n runs, with the host's own sqlite3 module. */
-async function sqliteRows(
-	host: N8nHost,
-	sql: string,
-	params: unknown[],
-): Promise<Array<Record<string, unknown>>> {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports -- the host's own sqlite3 driver, found at run time
-	const sqlite3 = require(path.join(host.paths.dir, 'node_modules', 'sqlite3')) as Sqlite3;
-	const file = path.join(host.userFolder, '.n8n', 'database.sqlite');
-	const db = await new Promise<SqliteDatabase>((resolve, reject) => {
-		const opened = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) =>
-			error ? reject(error) : resolve(opened),
-		);
-	});
-	try {
-		return await new Promise<Array<Record<string, unknown>>>((resolve, reject) =>
-			db.all(sql, params, (error, rows) =>
-				error ? reject(error) : resolve(rows as Array<Record<string, unknown>>),
-			),
-		);
-	} finally {
-		await new Promise((resolve) => db.close(resolve));
-	}
 }
 
 function sqliteStack(host: N8nHost): Stack {
