@@ -2,6 +2,8 @@
  * Where a credential's secrets may go: its Server URL's origin and, when the URL has a path, below
  * that path only. Parsed once per base URL, not per request.
  */
+import { LruMap } from '../lru';
+
 interface Base {
 	origin: string;
 	/** The base URL's path without a trailing slash: '' for a server at the root. */
@@ -66,4 +68,19 @@ export function outsideBase(baseUrl: string, target: URL): string | undefined {
 		}
 	}
 	return undefined;
+}
+
+/** Verdicts by base URL and URL: an execution checks the same few URLs thousands of times. */
+const verdicts = new LruMap<string, string | null>(256);
+/** Longer URLs are checked each time: a verdict is not worth keeping a huge key in memory. */
+const MAX_REMEMBERED_LENGTH = 2048;
+
+/** `outsideBase` of a URL as text, remembered for the URLs an execution sends again and again. */
+export function outsideBaseOf(baseUrl: string, url: string): string | undefined {
+	const key = `${baseUrl}\n${url}`;
+	const known = verdicts.get(key);
+	if (known !== undefined) return known ?? undefined;
+	const verdict = outsideBase(baseUrl, new URL(url));
+	if (key.length <= MAX_REMEMBERED_LENGTH) verdicts.set(key, verdict ?? null);
+	return verdict;
 }

@@ -7,22 +7,22 @@ import type { INode } from 'n8n-workflow';
 import type { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { hostOf } from '../url';
+import { deadline, onAbort } from './abort';
 import { BodyTooLargeError } from './body';
 import type { Call, Endpoint } from './call';
 import { failure, networkError } from './errors';
 
 /**
  * One exchange's time limit and the execution's cancel signal, as one signal and one race. Wired
- * by hand rather than with `AbortSignal.any`, which costs about as much again per request.
+ * by hand (./abort) rather than with `AbortSignal.any` and a timeout signal of its own, which cost
+ * more than the rest of our code per request.
  */
 export class Limit {
 	readonly signal: AbortSignal;
 
-	readonly timeout: AbortSignal;
-
 	private readonly stopped: Promise<never>;
 
-	private readonly onAbort: () => void;
+	private readonly stops: Array<() => void>;
 
 	/** `ms`: what is left of the time limit of `seconds` (less than all of it on a retry). */
 	constructor(
@@ -30,7 +30,6 @@ export class Limit {
 		readonly cancel: AbortSignal | undefined,
 		ms: number = seconds * 1000,
 	) {
-		this.timeout = AbortSignal.timeout(Math.max(1, Math.ceil(ms)));
 		const controller = new AbortController();
 		this.signal = controller.signal;
 		let stop: (error: Error) => void = () => undefined;
@@ -38,13 +37,13 @@ export class Limit {
 			stop = reject;
 		});
 		this.stopped.catch(() => undefined);
-		this.onAbort = () => {
+		const abort = () => {
+			if (controller.signal.aborted) return;
 			controller.abort();
 			stop(new Error('stopped'));
 		};
-		this.timeout.addEventListener('abort', this.onAbort, { once: true });
-		if (cancel?.aborted) this.onAbort();
-		else cancel?.addEventListener('abort', this.onAbort, { once: true });
+		this.stops = [onAbort(deadline(Math.ceil(ms)), abort)];
+		if (cancel) this.stops.push(onAbort(cancel, abort));
 	}
 
 	async race<T>(work: Promise<T>): Promise<T> {
@@ -53,8 +52,7 @@ export class Limit {
 	}
 
 	release(): void {
-		this.timeout.removeEventListener('abort', this.onAbort);
-		this.cancel?.removeEventListener('abort', this.onAbort);
+		for (const stop of this.stops) stop();
 	}
 }
 

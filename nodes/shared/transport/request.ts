@@ -10,7 +10,8 @@ import type { IDataObject, IHttpRequestOptions, INode } from 'n8n-workflow';
 import type { NodeApiError } from 'n8n-workflow';
 
 import { hostOf } from '../url';
-import { outsideBase } from './baseUrl';
+import { GRAIN_MS } from './abort';
+import { outsideBaseOf } from './baseUrl';
 import { BodyTooLargeError, discard, MAX_RESPONSE_BYTES, parseJson, readText } from './body';
 import type { Answer, Call, Endpoint, Send } from './call';
 import { originHost } from './call';
@@ -35,7 +36,7 @@ export function headerText(headers: Record<string, unknown>, name: string): stri
 
 /** A call whose URL is not below the credential's Server URL is refused before it is sent. */
 function refuseOutsideBase(node: INode, endpoint: Endpoint, call: Call, itemIndex?: number): void {
-	const outside = outsideBase(endpoint.baseUrl, new URL(call.url));
+	const outside = outsideBaseOf(endpoint.baseUrl, call.url);
 	if (outside === undefined) return;
 	const host = originHost(endpoint);
 	throw failure(
@@ -50,6 +51,9 @@ function refuseOutsideBase(node: INode, endpoint: Endpoint, call: Call, itemInde
 		itemIndex,
 	);
 }
+
+/** How much later than the limit n8n's own timeout of a hop ends. */
+const BACKSTOP_MS = 4 * GRAIN_MS;
 
 /** Sends one hop and waits for its status and headers, within the limit. */
 async function sendHop(
@@ -78,7 +82,9 @@ async function sendHop(
 		ignoreHttpStatusErrors: true,
 		disableFollowRedirect: true,
 		skipSslCertificateValidation: endpoint.ignoreSslIssues,
-		timeout: endpoint.timeoutSeconds * 1000,
+		// A backstop only: the limit ends the exchange (up to a grain late, ./abort) with the message
+		// that names the option; n8n's own timeout would say "in time" and name nothing.
+		timeout: endpoint.timeoutSeconds * 1000 + BACKSTOP_MS,
 		abortSignal: limit.signal,
 	};
 	const pending = send(options) as Promise<RawResponse>;

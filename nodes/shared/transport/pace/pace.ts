@@ -16,6 +16,7 @@
  *   the limit goes out, and what those take is the new reference.
  */
 
+import { onAbort } from '../abort';
 import { StepSearch } from './steps';
 
 /**
@@ -98,11 +99,10 @@ export class Pace {
 	private round = 0;
 	private waiters: Waiter[] = [];
 	/**
-	 * One abort listener per execution's signal while any of its callers wait, not one per waiting
-	 * request: Node walks a signal's listeners to remove one, and an execution of 1,000 items had
-	 * up to 1,000 waiting on the same signal.
+	 * One abort callback per execution's signal while any of its callers wait, not one per waiting
+	 * request: an execution of 1,000 items had up to 1,000 waiting on the same signal.
 	 */
-	private readonly watched = new Map<AbortSignal, { count: number; onAbort: () => void }>();
+	private readonly watched = new Map<AbortSignal, { count: number; stop: () => void }>();
 	private windowMin = Number.POSITIVE_INFINITY;
 	private lastWindowMin = Number.POSITIVE_INFINITY;
 	private windowCount = 0;
@@ -220,9 +220,8 @@ export class Pace {
 			entry.count += 1;
 			return;
 		}
-		const onAbort = () => this.dropCanceled(signal);
-		this.watched.set(signal, { count: 1, onAbort });
-		signal.addEventListener('abort', onAbort, { once: true });
+		const stop = onAbort(signal, () => this.dropCanceled(signal));
+		this.watched.set(signal, { count: 1, stop });
 	}
 
 	private unwatch(signal: AbortSignal | undefined): void {
@@ -231,7 +230,7 @@ export class Pace {
 		entry.count -= 1;
 		if (entry.count > 0) return;
 		this.watched.delete(signal);
-		signal.removeEventListener('abort', entry.onAbort);
+		entry.stop();
 	}
 
 	/** An execution was canceled: its waiting callers go, without a place. */
