@@ -66,10 +66,14 @@ export function rememberClaim(page: string, ticketHash: string, secret: string, 
 	}
 	claims.delete(ticketHash);
 	claims.set(ticketHash, { secret, until: now + CLAIM_TTL_MS });
-	// Oldest first (insertion order); beyond the page's bound they could not be kept anyway.
-	for (const hash of claims.keys()) {
-		if (claims.size <= MAX_CLAIMS) break;
-		claims.delete(hash);
+	trimOldest(claims);
+}
+
+/** Drops a page's oldest entries (insertion order) beyond MAX_CLAIMS: the page could not hold them. */
+function trimOldest(entries: Map<string, unknown>): void {
+	for (const hash of entries.keys()) {
+		if (entries.size <= MAX_CLAIMS) break;
+		entries.delete(hash);
 	}
 }
 
@@ -126,10 +130,7 @@ export function noteClaims(page: string, claims: string): void {
 		seen.delete(hash);
 		seen.set(hash, entry.slice(TICKET_HASH_LENGTH, TICKET_HASH_LENGTH + CLAIM_HASH_LENGTH));
 	}
-	for (const hash of seen.keys()) {
-		if (seen.size <= MAX_CLAIMS) break;
-		seen.delete(hash);
-	}
+	trimOldest(seen);
 }
 
 /**

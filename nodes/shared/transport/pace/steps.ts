@@ -66,10 +66,9 @@ export class StepSearch {
 		private readonly initial: number,
 		now: number,
 	) {
-		const limit = initial;
-		this.kept = limit;
-		this.limit = limit;
-		this.begin(limit, now);
+		this.kept = initial;
+		this.limit = initial;
+		this.begin(initial, now);
 	}
 
 	/**
