@@ -22,6 +22,9 @@ import type { CaseSpec } from './specs';
 export type { Sims } from './scenario';
 
 /** One execution of the plan: a case at one N, latency and repetition, and its workflow's id. */
+/** The CPU profile's sampling interval. */
+const PROFILE_INTERVAL_US = 100;
+
 export interface Step {
 	spec: CaseSpec;
 	id: string;
@@ -85,8 +88,14 @@ async function executeSampled(
 	let result: HostResult | undefined;
 	let failure: string | undefined;
 	try {
+		// One sample per 100 µs, not V8's 1 ms: our code is ~2% of the process, and at 1 ms its self
+		// time per function moved 2x from run to run (docs/benchmark.md, run N).
 		const env: Record<string, string> =
-			profileDir === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir="${profileDir}"` };
+			profileDir === undefined
+				? {}
+				: {
+						NODE_OPTIONS: `--cpu-prof --cpu-prof-interval=${PROFILE_INTERVAL_US} --cpu-prof-dir="${profileDir}"`,
+					};
 		result = await host.execute(step.id, { timeoutMs, env });
 	} catch (error) {
 		failure = error instanceof Error ? error.message.split('\n')[0] : String(error);
