@@ -25,18 +25,30 @@ export function onAbort(signal: AbortSignal, callback: Callback): () => void {
 		const all = new Set<Callback>();
 		callbacks = all;
 		interested.set(signal, all);
-		signal.addEventListener(
-			'abort',
-			() => {
-				interested.delete(signal);
-				for (const each of all) each();
-			},
-			{ once: true },
-		);
+		signal.addEventListener('abort', () => callAll(signal, all), { once: true });
 	}
 	const own = callbacks;
-	own.add(callback);
-	return () => own.delete(callback);
+	// One entry per call, even for a callback given twice: each caller's stop removes only its own.
+	const entry = () => callback();
+	own.add(entry);
+	return () => own.delete(entry);
+}
+
+/**
+ * Every callback gets its abort even if one before it throws, as with a listener each; the first
+ * error is thrown afterwards, as a listener's own would have been.
+ */
+function callAll(signal: AbortSignal, all: Set<Callback>): void {
+	interested.delete(signal);
+	let failed: { error: unknown } | undefined;
+	for (const each of all) {
+		try {
+			each();
+		} catch (error) {
+			failed ??= { error };
+		}
+	}
+	if (failed) throw failed.error;
 }
 
 /**
@@ -47,19 +59,31 @@ export const GRAIN_MS = 50;
 
 /**
  * The shared timers, by the grain they end in, until they fire: at most one per grain of the
- * longest time limit (6,000 for 300 s), where each request had one of its own before.
+ * longest time limit (12,000 for the Timeout option's 600 s), where each request had one of its own.
  */
 const timers = new Map<number, AbortSignal>();
 
-/** A signal that aborts `ms` from now (or up to GRAIN_MS later), shared with the limits ending in the same grain. */
+/** Node runs a longer timer after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A signal that aborts `ms` from now (or up to GRAIN_MS later), shared with the limits ending in the
+ * same grain. Grains count on the monotonic clock, as the timers do: on the wall clock, a system
+ * clock set back would let a new limit join a timer that ends before its time.
+ */
 export function deadline(ms: number): AbortSignal {
-	const now = Date.now();
-	const grain = Math.ceil((now + Math.max(1, ms)) / GRAIN_MS);
+	// Not a number of ms is a bug upstream: the limit ends at once rather than never.
+	const wait = Number.isNaN(ms) ? 1 : Math.min(MAX_TIMER_MS - GRAIN_MS, Math.max(1, ms));
+	const now = performance.now();
+	const grain = Math.ceil((now + wait) / GRAIN_MS);
 	let signal = timers.get(grain);
 	if (signal === undefined) {
-		signal = AbortSignal.timeout(Math.max(1, grain * GRAIN_MS - now));
-		timers.set(grain, signal);
-		onAbort(signal, () => timers.delete(grain));
+		const created = AbortSignal.timeout(Math.max(1, Math.ceil(grain * GRAIN_MS - now)));
+		signal = created;
+		timers.set(grain, created);
+		onAbort(created, () => {
+			if (timers.get(grain) === created) timers.delete(grain);
+		});
 	}
 	return signal;
 }
