@@ -59,6 +59,8 @@ const IDLE_RESET_MS = 30_000;
 /** Thrown by `acquire` when its deadline passed before a place was free. */
 export class NoPlaceInTime extends Error {}
 
+const noop = () => undefined;
+
 const CANCELED = 'The execution was canceled while the request waited for its turn';
 
 /** A taken place: what the answer's report needs to know of when it was sent. */
@@ -83,7 +85,8 @@ interface Waiter {
 	retry: boolean;
 	grant: (slot: Slot) => void;
 	fail: (error: Error) => void;
-	signal?: AbortSignal;
+	/** Stops listening for the execution's cancel (./abort: O(1), however many wait on it). */
+	stopWatching: () => void;
 }
 
 export interface PaceSnapshot {
@@ -97,12 +100,7 @@ export class Pace {
 	private estimate = INITIAL_LIMIT;
 	private inFlight = 0;
 	private round = 0;
-	private waiters: Waiter[] = [];
-	/**
-	 * One abort callback per execution's signal while any of its callers wait, not one per waiting
-	 * request: an execution of 1,000 items had up to 1,000 waiting on the same signal.
-	 */
-	private readonly watched = new Map<AbortSignal, { count: number; stop: () => void }>();
+	private readonly waiters: Waiter[] = [];
 	private windowMin = Number.POSITIVE_INFINITY;
 	private lastWindowMin = Number.POSITIVE_INFINITY;
 	private windowCount = 0;
@@ -142,22 +140,18 @@ export class Pace {
 		this.estimate = this.bounded(this.estimate);
 		if (this.waiters.length === 0 && this.inFlight < this.allowed()) return this.take();
 		return await new Promise<Slot>((grant, fail) => {
-			const waiter: Waiter = { grant, fail, signal, retry };
-			if (signal) this.watch(signal);
-			void expired?.then(() => {
-				const index = this.waiters.indexOf(waiter);
-				if (index < 0) return;
-				this.waiters.splice(index, 1);
-				this.unwatch(signal);
-				fail(new NoPlaceInTime('no place before the time limit'));
-				this.wake();
-			});
+			const waiter: Waiter = { grant, fail, retry, stopWatching: noop };
 			if (retry) {
 				const firstTry = this.waiters.findIndex((other) => !other.retry);
 				this.waiters.splice(firstTry < 0 ? this.waiters.length : firstTry, 0, waiter);
 			} else {
 				this.waiters.push(waiter);
 			}
+			if (signal)
+				waiter.stopWatching = onAbort(signal, () => this.drop(waiter, new Error(CANCELED)));
+			void expired?.then(() =>
+				this.drop(waiter, new NoPlaceInTime('no place before the time limit')),
+			);
 		});
 	}
 
@@ -209,36 +203,18 @@ export class Pace {
 	private wake(): void {
 		while (this.waiters.length > 0 && this.inFlight < this.allowed()) {
 			const waiter = this.waiters.shift() as Waiter;
-			this.unwatch(waiter.signal);
+			waiter.stopWatching();
 			waiter.grant(this.take());
 		}
 	}
 
-	private watch(signal: AbortSignal): void {
-		const entry = this.watched.get(signal);
-		if (entry) {
-			entry.count += 1;
-			return;
-		}
-		const stop = onAbort(signal, () => this.dropCanceled(signal));
-		this.watched.set(signal, { count: 1, stop });
-	}
-
-	private unwatch(signal: AbortSignal | undefined): void {
-		const entry = signal && this.watched.get(signal);
-		if (!signal || !entry) return;
-		entry.count -= 1;
-		if (entry.count > 0) return;
-		this.watched.delete(signal);
-		entry.stop();
-	}
-
-	/** An execution was canceled: its waiting callers go, without a place. */
-	private dropCanceled(signal: AbortSignal): void {
-		this.watched.delete(signal);
-		const canceled = this.waiters.filter((waiter) => waiter.signal === signal);
-		this.waiters = this.waiters.filter((waiter) => waiter.signal !== signal);
-		for (const waiter of canceled) waiter.fail(new Error(CANCELED));
+	/** A waiter that gives up (its execution was canceled, its time ran out) leaves without a place. */
+	private drop(waiter: Waiter, error: Error): void {
+		const index = this.waiters.indexOf(waiter);
+		if (index < 0) return;
+		this.waiters.splice(index, 1);
+		waiter.stopWatching();
+		waiter.fail(error);
 		this.wake();
 	}
 
