@@ -5,14 +5,18 @@
 export class LruMap<K, V> {
 	private readonly entries = new Map<K, V>();
 
+	/** The key last used: asked again (an execution's items use the same few), it is not moved. */
+	private newest: K | undefined;
+
 	constructor(private readonly capacity: number) {}
 
 	get(key: K): V | undefined {
 		const value = this.entries.get(key);
-		if (value !== undefined) {
+		if (value !== undefined && key !== this.newest) {
 			// Re-inserting moves the key to the end: Map keeps insertion order.
 			this.entries.delete(key);
 			this.entries.set(key, value);
+			this.newest = key;
 		}
 		return value;
 	}
@@ -20,6 +24,7 @@ export class LruMap<K, V> {
 	set(key: K, value: V): void {
 		this.entries.delete(key);
 		this.entries.set(key, value);
+		this.newest = key;
 		while (this.entries.size > this.capacity) {
 			const oldest = this.entries.keys().next().value as K;
 			this.entries.delete(oldest);

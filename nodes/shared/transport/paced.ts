@@ -63,13 +63,16 @@ function outcomeOfError(error: unknown, firstTry: boolean): Outcome {
 	return { kind: 'none' };
 }
 
-/** A place in the pace: any time for the first try, only within the item's time for a retry. */
-async function place(endpoint: Endpoint, deadline: number | undefined): Promise<Slot | undefined> {
+/**
+ * A place in the pace: any time for the first try, only within the item's time for a retry.
+ * Undefined when the run is not paced (no promise to wait for: a request costs one less turn).
+ */
+function place(endpoint: Endpoint, deadline: number | undefined): Promise<Slot> | undefined {
 	const { pacing, cancelSignal } = endpoint;
 	if (!pacing) return undefined;
-	if (deadline === undefined) return await pacing.pace.acquire(pacing.ceiling, cancelSignal);
+	if (deadline === undefined) return pacing.pace.acquire(pacing.ceiling, cancelSignal);
 	const expired = sleep(Math.max(0, deadline - MIN_TRY_MS - Date.now()));
-	return await pacing.pace.acquire(pacing.ceiling, cancelSignal, expired);
+	return pacing.pace.acquire(pacing.ceiling, cancelSignal, expired);
 }
 
 function outcomeOfAnswer(answer: Answer, slot: Slot): Outcome {
@@ -96,7 +99,8 @@ export async function pacedExchange(
 	for (;;) {
 		let slot: Slot | undefined;
 		try {
-			slot = await place(endpoint, deadline);
+			const waiting = place(endpoint, deadline);
+			if (waiting) slot = await waiting;
 		} catch (error) {
 			if (!(error instanceof NoPlaceInTime) || last === undefined) {
 				// The only other way a wait for a place ends: the execution was canceled.
