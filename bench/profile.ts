@@ -65,8 +65,8 @@ function isOurs(url: string, packageDir: string): boolean {
  * Weighing each sample by the time to the next one, as the profile's deltas invite, put half of our
  * self time on fewer than 1% of the samples: on 2 cores the sampler thread is sometimes not run for
  * 5-15 ms, and that whole gap went to whichever function was sampled last (a token cache `store`
- * got 15 ms of one run that way). Counting spreads such gaps over what the process was doing; the
- * spread of three runs of the same build fell from 0.16-0.18 to 0.12-0.14 ms/item (docs/benchmark.md, run O).
+ * got 15 ms of one run that way). Counting spreads such gaps over what the process was doing: three
+ * profiles of one build read 0.123-0.144 ms/item instead of 0.162-0.179 (docs/benchmark.md, run O).
  */
 export function summarize(profiles: CpuProfile[], packageDir: string, top = 8): ProfileSummary {
 	let totalUs = 0;

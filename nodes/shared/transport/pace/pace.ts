@@ -144,14 +144,16 @@ export class Pace {
 		}
 		return new Promise<Slot>((grant, fail) => {
 			const waiter: Waiter = { grant, fail, retry, stopWatching: noop };
+			// Watched before it is queued: if watching throws, no waiter is left to take a place
+			// nobody would give back.
+			if (signal)
+				waiter.stopWatching = onAbort(signal, () => this.drop(waiter, new Error(CANCELED)));
 			if (retry) {
 				const firstTry = this.waiters.findIndex((other) => !other.retry);
 				this.waiters.splice(firstTry < 0 ? this.waiters.length : firstTry, 0, waiter);
 			} else {
 				this.waiters.push(waiter);
 			}
-			if (signal)
-				waiter.stopWatching = onAbort(signal, () => this.drop(waiter, new Error(CANCELED)));
 			void expired?.then(() =>
 				this.drop(waiter, new NoPlaceInTime('no place before the time limit')),
 			);

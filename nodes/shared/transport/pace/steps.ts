@@ -69,6 +69,9 @@ export class StepSearch {
 		this.kept = initial;
 		this.limit = initial;
 		this.begin(initial, now);
+		// A new search counts no answer of a request sent before it (`begin` keeps the time when the
+		// limit stays the same).
+		this.startedAt = now;
 	}
 
 	/**
